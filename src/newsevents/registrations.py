@@ -1,0 +1,46 @@
+"""Every Doc extension and stage factory, registered in one place.
+
+Importing this module registers the stage factories with spaCy (their
+``@Language.factory`` decorators run); ``register_extensions()`` adds the
+``Doc._`` attributes and is called by ``pipeline.build_nlp``, never at import.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from newsevents.stages import (  # noqa: F401  (imported for their factories)
+    extract_events,
+    find_quotes,
+    geolocate,
+    measure_size,
+    resolve_actors,
+    resolve_dates,
+    score_tone,
+)
+
+DOC_EXTENSIONS: dict[str, object] = {
+    "article": None,
+    "actors": None,
+    "events": None,
+    "places": None,
+    "quotes": None,
+    "tone": None,
+}
+
+STAGES: tuple[str, ...] = (
+    "newsevents.resolve_actors.v1",
+    "newsevents.extract_events.v1",
+    "newsevents.geolocate.v1",
+    "newsevents.resolve_dates.v1",
+    "newsevents.measure_size.v1",
+    "newsevents.find_quotes.v1",
+    "newsevents.score_tone.v1",
+)
+
+
+def register_extensions() -> None:
+    """Add the ``Doc._`` attributes the stages read and write (idempotent)."""
+    for name, default in DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)

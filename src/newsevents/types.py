@@ -1,0 +1,204 @@
+"""The data model that flows through every stage.
+
+Article ──parse──▶ Doc ──resolve_actors──▶ Actor mentions
+                       ──extract_events──▶ Event (source/target Actors)
+                       ──geolocate──────▶ Place, Event.location
+                       ──resolve_dates──▶ EventDate, Event.date
+                       ──find_quotes────▶ Quote
+                       ──▶ ArticleResult ──store──▶ DuckDB
+
+All records are frozen dataclasses. Character offsets (``start``/``end``)
+always index ``Article.text`` exactly as ingested, so
+``article.text[x.start:x.end] == x.text`` for every span-bearing record.
+"Unknown" is ``None``, usually with a ``reason`` saying why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+
+SECTORS: tuple[str, ...] = (
+    "GOV", "MIL", "COP", "JUD", "LEG", "REB", "OPP", "PTY", "CVL", "IGO", "NGO", "BUS",
+    "MED", "EDU", "REL", "HLH", "LAB", "REF", "CRM", "ELI", "SPY", "UNK",
+)
+
+ActorKind = Literal["country", "person", "organisation", "group", "compound"]
+DatePrecision = Literal["day", "week", "month", "year"]
+PlaceFeature = Literal["country", "admin1", "city", "region"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the article text: ``article.text[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as ingested. ``id`` is stable across re-runs."""
+
+    id: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: dt.date | None = None
+    language: str | None = None
+    source: str | None = None
+    record: int | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+
+def content_hash(text: str) -> str:
+    """The sha256 of the whitespace-normalised text: the article's identity."""
+    normalised = " ".join(text.split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A mention of an actor, resolved to a country code and a PLOVER sector.
+
+    ``name`` is the canonical name ("Matthew Miller", "United States");
+    ``country`` an ISO-3 code or a group code (IGO, NGO, …); ``role`` the
+    in-text role of a person ("spokesperson"); ``members`` the parts of a
+    compound actor ("Hungarian and Romanian officials").
+    """
+
+    text: str
+    start: int
+    end: int
+    name: str | None
+    country: str | None
+    sector: str | None
+    kind: ActorKind
+    role: str | None = None
+    members: tuple[Actor, ...] = ()
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A geocoded place mention (``geonameid`` None plus ``reason`` if unresolved)."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None
+    geonameid: int | None
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    feature: PlaceFeature | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """When an event happened. ``value`` is the first day of the period."""
+
+    value: dt.date | None
+    precision: DatePrecision | None
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Size:
+    """Casualty and arrest counts attached to one event (None = not stated)."""
+
+    killed: int | None = None
+    injured: int | None = None
+    arrested: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A coded political event with the evidence it came from."""
+
+    id: str
+    article_id: str
+    type: str
+    mode: str | None
+    contexts: tuple[str, ...]
+    cameo: str | None
+    quad_class: int | None
+    goldstein: float | None
+    source: tuple[Actor, ...]
+    target: tuple[Actor, ...]
+    trigger: Span
+    sentence: Span
+    confidence: float
+    negated: bool = False
+    hypothetical: bool = False
+    location: Place | None = None
+    date: EventDate = field(default_factory=lambda: EventDate(None, None, reason="not_resolved"))
+    size: Size = field(default_factory=Size)
+    reported_by: Actor | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation and, where the text says, who said it."""
+
+    text: str
+    start: int
+    end: int
+    speaker: Actor | None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A record or article that could not be processed, and why."""
+
+    stage: str
+    code: str
+    message: str
+    article_id: str | None = None
+    source: str | None = None
+    record: int | None = None
+    exc_type: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """Everything the per-article stages produced for one article."""
+
+    article: Article
+    events: tuple[Event, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    places: tuple[Place, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    tone: float | None = None
+    words: int = 0
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn a record (or nested records) into JSON-ready dicts and lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
