@@ -175,12 +175,12 @@ def test_lexicon_loaded_phrasal_triggers_keep_particles(lexicon: Lexicon) -> Non
 
 
 def test_lexicon_triggers_for_orders_specific_first(lexicon: Lexicon) -> None:
-    release = lexicon.triggers_for("release", "VERB")
-    assert len(release) >= 2
-    specificity = [t.specificity for t in release]
+    free = lexicon.triggers_for("free", "VERB")
+    assert len(free) >= 2
+    specificity = [t.specificity for t in free]
     assert specificity == sorted(specificity, reverse=True)
-    assert release[-1].pattern == "release"
-    assert "prisoner" in release[0].objects
+    assert free[-1].pattern == "free"
+    assert "prisoner" in free[0].objects
 
 
 def test_lexicon_triggers_for_is_case_insensitive_and_maps_propn(lexicon: Lexicon) -> None:
@@ -195,7 +195,7 @@ def test_lexicon_triggers_for_is_case_insensitive_and_maps_propn(lexicon: Lexico
     ("support", "VERB", "SUPPORT", 0.75), ("attack", "NOUN", "ASSAULT", 0.85),
     ("airstrike", "NOUN", "ASSAULT", 0.9), ("kidnapping", "NOUN", "ASSAULT", 0.9),
     ("ceasefire", "NOUN", "RETREAT", 0.5), ("summit", "NOUN", "CONSULT", 0.8),
-    ("sanction", "NOUN", "SANCTION", 0.75), ("arrest", "NOUN", "COERCE", 0.85),
+    ("sanction", "NOUN", "SANCTION", 0.65), ("arrest", "NOUN", "COERCE", 0.85),
 ])
 def test_lexicon_core_triggers(lexicon: Lexicon, lemma: str, pos: str, plover_type: str,
                                min_weight: float) -> None:
@@ -207,6 +207,16 @@ def test_lexicon_core_triggers(lexicon: Lexicon, lemma: str, pos: str, plover_ty
 def test_lexicon_hit_is_a_weak_assault_trigger(lexicon: Lexicon) -> None:
     hit = lexicon.triggers_for("hit", "VERB")
     assert [(t.type, t.weight) for t in hit] == [("ASSAULT", 0.5)]
+
+
+@pytest.mark.parametrize(("lemma", "pos"), [
+    ("say", "VERB"), ("release", "VERB"), ("allow", "VERB"), ("help", "VERB"),
+    ("receive", "VERB"), ("march", "NOUN"), ("conference", "NOUN"), ("war", "NOUN"),
+])
+def test_lexicon_no_bare_entry_for_words_that_usually_mean_nothing(
+        lexicon: Lexicon, lemma: str, pos: str) -> None:
+    """Not events: "released a statement", "allowed to", "in March", "news conference"."""
+    assert all(t.objects or t.particle for t in lexicon.triggers_for(lemma, pos))
 
 
 @pytest.mark.parametrize("lemma", ["criticise", "mobilise", "legalise", "apologise",

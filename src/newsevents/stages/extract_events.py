@@ -23,7 +23,7 @@ Negation ("did not condemn") and hypotheticals ("would impose", "if …",
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -43,15 +43,29 @@ SPEECH_VERBS = {
     "continue", "comment", "tweet", "post", "suggest", "indicate", "acknowledge",
 }
 FIRST_PERSON = {"we", "i", "our", "us", "my", "me"}
+# in reported speech an unresolved "it"/"they" is usually the speaker ("Syria says it is willing")
+SPEAKER_PRONOUNS = {"it", "they", "he", "she"}
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should"}
 HYPOTHETICAL_HEADS = {
     "threaten", "plan", "consider", "propose", "intend", "seek", "hope", "want", "wish",
     "aim", "prepare", "offer", "vow", "promise", "pledge", "threat", "plot", "try",
-    "attempt", "warn", "expect", "mull", "weigh",
+    "attempt", "warn", "expect", "mull", "weigh", "agree", "commit", "decide", "willing",
+    "prepared", "ready", "urge", "ask", "call", "demand", "appeal", "press",
 }
 REFUSAL_HEADS = {"refuse", "decline", "reject", "fail"}
 OCCURRENCE_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
+VERBAL_TYPES = {"AGREE", "REQUEST", "ACCUSE", "THREATEN"}
+CONFLICT_TYPES = {"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "REJECT", "PROTEST"}
+FUTURE_AUX = {"will", "'ll", "shall", "would"}
+INTENT_HEADS = {  # words that are triggers themselves ("promise", "threaten") are not here
+    "willing", "prepared", "ready", "plan", "intend", "decide", "determined", "want", "wish",
+    "seek", "hope", "expect", "set", "due", "poised",
+}
+PROMISE_CAMEO = {"SUPPORT": "032", "COOPERATE": "031", "AID": "033", "CONCEDE": "035",
+                 "RETREAT": "0356", "CONSULT": "036"}
+THREAT_CAMEO = {"SANCTION": "131", "COERCE": "137", "ASSAULT": "138", "MOBILIZE": "138",
+                "PROTEST": "133", "REJECT": "130"}
 CONTEXT_WORDS: dict[str, str] = {
     "nuclear": "nuclear", "uranium": "nuclear", "missile": "military", "missiles": "military",
     "refugee": "refugees", "refugees": "refugees", "asylum": "migration", "migrants": "migration",
@@ -109,8 +123,12 @@ class EventExtractor:
                 continue
             for match in self._matches(sent):
                 event = self._event(match, sent, actors, f"{article_id}-e{len(events) + 1}")
-                if event is not None and event.confidence >= self.min_confidence:
-                    events.append(event)
+                if event is None or event.confidence < self.min_confidence:
+                    continue
+                events.append(event)
+                intent = self._intent_event(match.token, event, f"{article_id}-e{len(events) + 1}")
+                if intent is not None:
+                    events.append(intent)
         doc._.events = events
         return doc
 
@@ -129,7 +147,7 @@ class EventExtractor:
         yield from verb_matches
         verb_types = {(m.token.i, m.trigger.type) for m in verb_matches}
         for token in sent:
-            if token.pos_ not in ("NOUN", "PROPN") or token.i in consumed:
+            if token.pos_ != "NOUN" or token.i in consumed:
                 continue
             if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
                 continue
@@ -145,11 +163,17 @@ class EventExtractor:
         triggers = self.lexicon.triggers_for(token.lemma_.lower(), "VERB")
         if not triggers:
             return None
-        particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "prep", "agent")}
-        objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        particles = {c.lower_ for c in token.children
+                     if c.dep_ in ("prt", "prep", "agent", "advmod")}
+        objects = [c for c in token.children
+                   if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "xcomp", "ccomp")]
         objects += [
-            grandchild for c in token.children if c.dep_ == "prep"
-            for grandchild in c.children if grandchild.dep_ == "pobj"
+            grandchild for c in token.children if c.dep_ in ("prep", "prt", "dobj")
+            for grandchild in c.children if grandchild.dep_ in ("pobj", "prep")
+        ]
+        objects += [
+            great for c in objects if c.dep_ == "prep"
+            for great in c.children if great.dep_ == "pobj"
         ]
         for trigger in triggers:
             if trigger.particle and trigger.particle.split()[0] not in particles:
@@ -211,6 +235,10 @@ class EventExtractor:
             confidence *= 0.6
         if hypothetical:
             confidence *= 0.8
+        if self._is_subordinate(token):
+            confidence *= 0.85
+        if not source and not target:
+            confidence *= 0.85
         trigger_span = self._trigger_span(match)
         sentence_text = sent.text.strip()
         sentence_start = sent.start_char + _lstrip_len(sent.text)
@@ -232,6 +260,61 @@ class EventExtractor:
             hypothetical=hypothetical,
             reported_by=speaker,
         )
+
+    def _intent_event(self, token: Token, event: Event, event_id: str) -> Event | None:
+        """The promise or threat an intended act expresses (PLOVER AGREE / THREATEN).
+
+        "Syria is willing to withdraw its troops" promises a cooperative act
+        (AGREE, CAMEO 03x); "the party will boycott the elections unless …" or
+        "Iraq is prepared to impose martial law" threaten a conflictual one
+        (THREATEN, CAMEO 13x). The intended act itself stays coded, flagged
+        hypothetical where it is.
+        """
+        if event.negated or event.type in VERBAL_TYPES:
+            return None
+        conditional = self._has_condition(token)
+        if not (conditional or self._is_intended(token)):
+            return None
+        if conditional or event.type in CONFLICT_TYPES:
+            intent_type, cameo = "THREATEN", THREAT_CAMEO.get(event.type, "130")
+        else:
+            intent_type, cameo = "AGREE", PROMISE_CAMEO.get(event.type, "030")
+        code = self.lexicon.cameo(cameo)
+        return replace(
+            event,
+            id=event_id,
+            type=intent_type,
+            mode=None,
+            cameo=cameo,
+            quad_class=code.quad_class if code else None,
+            goldstein=code.goldstein if code else None,
+            confidence=round(min(1.0, event.confidence + 0.02), 3),
+            hypothetical=False,
+        )
+
+    def _is_intended(self, token: Token) -> bool:
+        if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in token.children):
+            return True
+        current = token
+        for _ in range(3):
+            if current.dep_ not in ("xcomp", "acomp", "ccomp") or current.head is current:
+                return False
+            head = current.head
+            if head.lemma_.lower() in INTENT_HEADS:
+                return True
+            if head.lemma_.lower() == "continue":
+                return False
+            if head.dep_ == "acomp" and head.lemma_.lower() in INTENT_HEADS:
+                return True
+            current = head
+        return False
+
+    def _has_condition(self, token: Token) -> bool:
+        clauses = list(token.children) + (list(token.head.children) if token.dep_ == "xcomp" else [])
+        return any(
+            child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless"
+                                          for m in child.children)
+            for child in clauses)
 
     def _cameo(self, trigger: Trigger) -> str | None:
         if trigger.cameo:
@@ -282,7 +365,31 @@ class EventExtractor:
                         target += self._object_actors(pobj, actors)
         if not passive:
             source = self._subject_actors(token, actors, speaker)
-        return _unique(source), _unique(target)
+        if not target:
+            target = self._clause_targets(token, actors)
+        return _unique(source), _unique([a for a in target if a not in source])
+
+    def _clause_targets(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
+        """Targets carried by a complement clause.
+
+        "demanded that Israel ease restrictions" targets the clause's subject;
+        "threatened to break relations with Russia" and "refused to meet the
+        envoy" target what the intended act targets.
+        """
+        found: list[Actor] = []
+        for child in token.children:
+            if child.dep_ == "ccomp" and child.lemma_.lower() not in SPEECH_VERBS:
+                for grandchild in child.children:
+                    if grandchild.dep_ in ("nsubj", "nsubjpass"):
+                        found += self._object_actors(grandchild, actors)
+            elif child.dep_ == "xcomp":
+                for grandchild in child.children:
+                    if grandchild.dep_ in ("dobj", "dative"):
+                        found += self._object_actors(grandchild, actors)
+                    elif grandchild.dep_ in ("prep", "prt") and grandchild.lower_ in TARGET_PREPS:
+                        found += [a for pobj in grandchild.children if pobj.dep_ == "pobj"
+                                  for a in self._object_actors(pobj, actors)]
+        return found
 
     def _nominal_arguments(
         self, token: Token, trigger: Trigger, actors: dict[int, Actor], speaker: Actor | None
@@ -351,7 +458,8 @@ class EventExtractor:
         """
         found: list[Actor] = []
         occurrence = self._is_occurrence_noun(token)
-        preps = ("by",) if occurrence else ("of", "for", "against", "on", "to", "with")
+        preps = ("by",) if occurrence else ("of", "for", "against", "on", "to", "with", "by",
+                                            "from")
         for child in token.children:
             if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i in actors:
                 found.append(actors[child.i])
@@ -406,7 +514,7 @@ class EventExtractor:
             return []
         found = self._actors_at(subject, actors) or self._inner_actors(subject, actors)
         if not found and speaker is not None and (
-                subject.lower_ in FIRST_PERSON
+                subject.lower_ in FIRST_PERSON | SPEAKER_PRONOUNS
                 or any(c.dep_ == "poss" and c.lower_ in FIRST_PERSON for c in subject.children)):
             found = [speaker]
         return found
@@ -442,6 +550,17 @@ class EventExtractor:
                 return None
             current = current.head
         return None
+
+    def _is_subordinate(self, token: Token) -> bool:
+        """A purpose, relative or adverbial clause: background to the main event.
+
+        "Police opened fire to disperse the crowd": the shooting is the event
+        reported; "to disperse" says why.
+        """
+        if token.dep_ in ("relcl", "acl", "advcl", "pcomp"):
+            return True
+        return token.dep_ == "xcomp" and token.head.lemma_.lower() not in INTENT_HEADS | \
+            HYPOTHETICAL_HEADS and not token.head.lemma_.lower() in ("continue", "begin", "start")
 
     def _is_hypothetical(self, token: Token) -> bool:
         if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in token.children):

@@ -21,7 +21,11 @@ from newsevents.kb.countries import Countries, load_countries
 from newsevents.stages.common import heading_ranges, in_ranges
 from newsevents.types import Actor, ActorKind
 
-ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC"}
+ORG_NGO_HEADS = {"association", "foundation", "federation", "committee", "institute", "society",
+                 "network", "coalition", "watch", "league", "centre", "center", "group"}
+ORG_IGO_HEADS = {"organization", "organisation", "office", "agency", "fund", "programme",
+                 "program", "commission", "bank", "court", "council", "union", "community"}
 MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "conj", "cc", "det", "case",
                  "punct", "nummod", "quantmod", "prep", "pobj", "appos"}
 FOLD_DEPS = {"compound", "amod", "poss", "nmod"}
@@ -150,12 +154,15 @@ class ActorResolver:
             if token.dep_ in FOLD_DEPS:
                 draft.first = min(draft.first, token.left_edge.i)
                 self._fold_title(draft, token)
+                if token.i not in entity_of and token.is_title and not draft.countries:
+                    self._fold_untagged_place(draft, token)
         for child in head.children:
             if child.dep_ == "appos":
                 self._fold_apposition(draft, child, entity_of)
-            elif child.dep_ == "prep" and child.lower_ == "of" and draft.kind == "group":
+            elif child.dep_ == "prep" and child.lower_ in ("of", "in", "from") and (
+                    draft.kind == "group" and not draft.countries):
                 for pobj in child.children:
-                    if pobj.dep_ == "pobj":
+                    if pobj.dep_ == "pobj" and pobj.i in entity_of:
                         self._fold(draft, entity_of.get(pobj.i), pobj.i, head.doc)
         if draft.kind == "person" and draft.sector is None and draft.role:
             draft.sector = self.kb.sector_of_title(draft.role)
@@ -201,10 +208,10 @@ class ActorResolver:
             draft.name = text
             draft.sector = "CVL" if self.kb.is_group_word(text) else None
             return
-        if label == "GPE":
+        if label in ("GPE", "LOC"):
             draft.kind = "group"
             draft.name = text
-            draft.reason = "place_not_actor"
+            draft.reason = "place_as_actor"
             country = self._place_country(text)
             if country:
                 draft.countries = [country]
@@ -213,6 +220,35 @@ class ActorResolver:
         draft.kind = "organisation"
         draft.name = _strip_the(text)
         draft.sector = self._organisation_sector(ent)
+        self._describe_unknown_organisation(draft, ent)
+
+    def _describe_unknown_organisation(self, draft: _Draft, ent: Span) -> None:
+        """Country and kind of an organisation the knowledge base does not know.
+
+        A country named inside the name gives its country ("Liberian Peace
+        Council", "National Union for the Total Independence of Angola");
+        failing that, international bodies are IGO ("International Labour
+        Office") and associations, committees and watchdogs are NGO.
+        """
+        for token in ent:
+            if token.pos_ != "PROPN" and token.tag_ not in ("JJ", "NNP", "NNPS"):
+                continue
+            matched = self.countries.match(token.text)
+            if matched and matched[1] in ("name", "demonym"):
+                draft.countries = [matched[0].iso3]
+                draft.country_from = "organisation_name"
+                return
+        words = [t.lower_ for t in ent if not t.is_punct]
+        head = ent.root.lower_
+        if words and words[0] in ("international", "world", "global", "united") and (
+                head in ORG_IGO_HEADS or "nations" in words):
+            draft.countries = ["IGO"]
+            draft.sector = draft.sector or "IGO"
+            draft.country_from = "organisation_name"
+        elif head in ORG_NGO_HEADS or words[-1:] and words[-1] in ORG_NGO_HEADS:
+            draft.countries = ["NGO"]
+            draft.sector = draft.sector or "NGO"
+            draft.country_from = "organisation_name"
 
     def _organisation_sector(self, ent: Span) -> str | None:
         words = [t.lower_ for t in ent if not t.is_punct]
@@ -261,6 +297,19 @@ class ActorResolver:
                 draft.sector = draft.sector or self.kb.sector_of_title(token.lower_) or sector
             elif draft.sector is None:
                 draft.sector = sector
+
+    def _fold_untagged_place(self, draft: _Draft, token: Token) -> None:
+        """A nationality or place modifier the NER missed ("Ghanaian authorities")."""
+        matched = self.countries.match(token.text)
+        if matched and matched[1] in ("name", "demonym"):
+            draft.countries = [matched[0].iso3]
+            draft.country_from = "modifier"
+            return
+        if draft.kind == "group" and token.pos_ == "PROPN":
+            country = self._place_country(token.text)
+            if country:
+                draft.countries = [country]
+                draft.country_from = "modifier"
 
     def _fold_title(self, draft: _Draft, token: Token) -> None:
         if draft.kind != "person" or token.pos_ not in ("NOUN", "PROPN"):
@@ -321,7 +370,7 @@ class ActorResolver:
             sentence = draft.head.sent.start
             article_countries[code] += 1
             sentence_countries.setdefault(sentence, set()).add(code)
-            if draft.reason in ("place_not_actor", "capital_as_government"):
+            if draft.reason in ("place_as_actor", "capital_as_government"):
                 sentence_places.setdefault(sentence, set()).add(code)
         dominant = None
         if article_countries:
@@ -335,6 +384,8 @@ class ActorResolver:
                 local = sentence_countries.get(draft.head.sent.start, set())
             elif draft.kind == "person":
                 local = sentence_places.get(draft.head.sent.start, set())
+                if not local:
+                    local = sentence_countries.get(draft.head.sent.start, set())
             else:
                 continue
             if len(local) == 1:
@@ -345,8 +396,6 @@ class ActorResolver:
                 draft.country_from = "article_context"
 
     def _keep(self, draft: _Draft) -> bool:
-        if draft.reason == "place_not_actor":
-            return False
         return bool(draft.name or draft.sector or draft.countries or draft.reason == "pronoun")
 
     def _actor(self, doc: Doc, draft: _Draft) -> Actor:
