@@ -189,6 +189,13 @@ def _store_failure(e: NewsEventsError) -> click.ClickException:
     return failure
 
 
+def _progress_label(progress: object) -> str | None:
+    if progress is None:
+        return None
+    return (f"({getattr(progress, 'coded', 0)} coded, {getattr(progress, 'skipped', 0)} "
+            f"already present, {getattr(progress, 'failed', 0)} failed)")
+
+
 _DB_HELP = "The event database (a DuckDB file)."
 
 
@@ -220,13 +227,11 @@ def run(paths: tuple[str, ...], db_path: str, workers: int, batch_size: int,
     options = build_ingest_options(params)
     try:
         with DuckDBStore(db_path) as store, click.progressbar(
-                itertools.repeat(None), label="coding", show_pos=True, file=sys.stderr,
-                bar_template="%(label)s  %(info)s") as bar:
+                itertools.repeat(None), label="records", show_pos=True, file=sys.stderr,
+                bar_template="%(label)s %(info)s", item_show_func=_progress_label) as bar:
 
             def show(progress: RunProgress) -> None:
-                bar.label = (f"coding: {progress.stored} stored, {progress.skipped} skipped, "
-                             f"{progress.failed} failed")
-                bar.update(max(0, progress.done - bar.pos))
+                bar.update(max(0, progress.done - bar.pos), current_item=progress)
 
             summary = run_corpus(list(paths), store=store, options=options, workers=workers,
                                  batch_size=batch_size, on_progress=show)

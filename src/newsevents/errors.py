@@ -166,6 +166,8 @@ class Errors:
             "exists and is writable.")
     E309 = ("E309: The run was interrupted by {detail}. Articles of committed batches are "
             "kept; run the same command again to resume.")
+    E310 = ("E310: The folder of the event database '{path}' does not exist. Create it, or "
+            "pass a --db path in an existing folder.")
     # evaluation
     E401 = ("E401: Gold file '{path}' does not exist. Check the path, or pass --gold-dir "
             "with the directory that holds the gold files.")
