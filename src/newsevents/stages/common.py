@@ -16,14 +16,20 @@ def heading_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of lines that are headings, bylines or link teasers.
 
     Such lines ("Solidarity amid growing concerns", "Read here: …") carry no
-    sentence of their own: coding them yields false actors and events.
+    sentence of their own: coding them yields false actors and events. A
+    short line without final punctuation is a heading only when body text
+    follows it; a text that is one such line is a sentence.
     """
+    lines = text.split("\n")
+    last_text_line = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
     ranges = []
     offset = 0
-    for line in text.split("\n"):
+    for index, line in enumerate(lines):
         stripped = line.strip()
+        followed = index < last_text_line
         if stripped and (
-            len(stripped.split()) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(stripped)
+            followed and len(stripped.split()) <= MAX_HEADING_WORDS
+            and not _SENTENCE_END.search(stripped)
             or stripped.lower().startswith(("read here:", "read more:", "also read:", "see also:"))
         ):
             ranges.append((offset, offset + len(line)))

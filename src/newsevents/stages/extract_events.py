@@ -36,6 +36,9 @@ from newsevents.types import Span as TextSpan
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 TARGET_PREPS = {"against", "on", "with", "to", "at", "for", "into", "toward", "towards", "upon",
                 "over", "from"}
+PERSON_OBJECT = "person"  # lexicon object class: any named person or group of people
+PEOPLE_NOUNS = {"people", "civilian", "resident", "villager", "member", "man", "woman", "child",
+                "national", "citizen", "activist", "official", "prisoner", "detainee", "hostage"}
 SPEECH_VERBS = {
     "say", "tell", "add", "state", "announce", "affirm", "remark", "conclude", "note", "claim",
     "insist", "declare", "stress", "emphasise", "emphasize", "explain", "report", "write",
@@ -55,6 +58,7 @@ HYPOTHETICAL_HEADS = {
 }
 REFUSAL_HEADS = {"refuse", "decline", "reject", "fail"}
 OCCURRENCE_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
+BLAME_TYPES = {"ACCUSE", "REJECT"}
 VERBAL_TYPES = {"AGREE", "REQUEST", "ACCUSE", "THREATEN"}
 CONFLICT_TYPES = {"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "REJECT", "PROTEST"}
 FUTURE_AUX = {"will", "'ll", "shall", "would"}
@@ -99,18 +103,24 @@ class _Match:
     "newsevents_extract_events_v1",
     requires=["doc._.actors", "token.dep", "token.lemma"],
     assigns=["doc._.events"],
-    default_config={"min_confidence": 0.2},
+    default_config={"min_confidence": 0.3, "relative_confidence": 0.6},
 )
-def make_event_extractor(nlp: Language, name: str, min_confidence: float) -> "EventExtractor":
-    return EventExtractor(lexicon=load_lexicon(), min_confidence=min_confidence)
+def make_event_extractor(
+    nlp: Language, name: str, min_confidence: float, relative_confidence: float
+) -> "EventExtractor":
+    return EventExtractor(lexicon=load_lexicon(), min_confidence=min_confidence,
+                          relative_confidence=relative_confidence)
 
 
 class EventExtractor:
     """Builds ``doc._.events`` from lexicon triggers and the dependency parse."""
 
-    def __init__(self, *, lexicon: Lexicon, min_confidence: float = 0.2) -> None:
+    def __init__(
+        self, *, lexicon: Lexicon, min_confidence: float = 0.3, relative_confidence: float = 0.6
+    ) -> None:
         self.lexicon = lexicon
         self.min_confidence = min_confidence
+        self.relative_confidence = relative_confidence
 
     def __call__(self, doc: Doc) -> Doc:
         article = doc._.article
@@ -121,16 +131,34 @@ class EventExtractor:
         for sent in doc.sents:
             if in_ranges(sent.start_char, headings) or not sent.text.strip():
                 continue
+            coded: list[Event] = []
             for match in self._matches(sent):
-                event = self._event(match, sent, actors, f"{article_id}-e{len(events) + 1}")
+                event = self._event(match, sent, actors)
                 if event is None or event.confidence < self.min_confidence:
                     continue
-                events.append(event)
-                intent = self._intent_event(match.token, event, f"{article_id}-e{len(events) + 1}")
+                coded.append(event)
+                intent = self._intent_event(match.token, event)
                 if intent is not None:
-                    events.append(intent)
+                    coded.append(intent)
+            for event in self._main_events(coded):
+                events.append(replace(event, id=f"{article_id}-e{len(events) + 1}",
+                                      article_id=article_id))
         doc._.events = events
         return doc
+
+    def _main_events(self, coded: list[Event]) -> list[Event]:
+        """Drop weak verbal side-events of a sentence whose main event is much stronger.
+
+        A sentence reports one or two things; a trigger with well under the
+        confidence of the sentence's strongest one is usually background
+        ("… to demand reforms", "… despite the mediation"). Violent and
+        coercive occurrences are always kept: each is a happening of its own.
+        """
+        if not coded:
+            return coded
+        strongest = max(event.confidence for event in coded)
+        floor = strongest * self.relative_confidence
+        return [e for e in coded if e.confidence >= floor or e.type in OCCURRENCE_TYPES]
 
     # -- triggers -----------------------------------------------------------
 
@@ -146,6 +174,7 @@ class EventExtractor:
                         consumed.add(match.consumed.i)
         yield from verb_matches
         verb_types = {(m.token.i, m.trigger.type) for m in verb_matches}
+        noun_matches: list[_Match] = []
         for token in sent:
             if token.pos_ != "NOUN" or token.i in consumed:
                 continue
@@ -157,7 +186,11 @@ class EventExtractor:
             governor = token.head
             if token.dep_ in ("dobj", "nsubjpass") and (governor.i, match.trigger.type) in verb_types:
                 continue
-            yield match
+            noun_matches.append(match)
+        triggers = {m.token.i for m in verb_matches} | {m.token.i for m in noun_matches}
+        for match in noun_matches:
+            if match.trigger.type in OCCURRENCE_TYPES or not _embedded(match.token, triggers):
+                yield match
 
     def _match_verb(self, token: Token) -> _Match | None:
         triggers = self.lexicon.triggers_for(token.lemma_.lower(), "VERB")
@@ -180,7 +213,8 @@ class EventExtractor:
                 continue
             if trigger.objects:
                 hit = next((o for o in objects if o.lemma_.lower() in trigger.objects
-                            or o.lower_ in trigger.objects), None)
+                            or o.lower_ in trigger.objects
+                            or PERSON_OBJECT in trigger.objects and _names_people(o)), None)
                 if hit is None:
                     continue
                 return _Match(token, trigger, consumed=hit)
@@ -208,9 +242,8 @@ class EventExtractor:
 
     # -- one event ------------------------------------------------------------
 
-    def _event(
-        self, match: _Match, sent: Span, actors: dict[int, Actor], event_id: str
-    ) -> Event | None:
+    def _event(self, match: _Match, sent: Span, actors: dict[int, Actor]) -> Event | None:
+        """The event a trigger codes; its id is given once the sentence is settled."""
         token = match.token
         trigger = match.trigger
         speaker = self._speaker(token, actors)
@@ -220,8 +253,10 @@ class EventExtractor:
                 return None
             source, target = arguments
         else:
-            source, target = self._verbal_arguments(token, actors, speaker)
+            source, target = self._verbal_arguments(token, trigger, actors, speaker)
         target = [a for a in target if all(a is not s for s in source)]
+        if trigger.type == "PROTEST" and not target:
+            target = self._protested_government(token, source, actors)
         negated = is_negated(token) or _has_negative_prefix(token) or (
             token.dep_ == "xcomp" and (is_negated(token.head)
                                        or token.head.lemma_.lower() in REFUSAL_HEADS))
@@ -243,8 +278,8 @@ class EventExtractor:
         sentence_text = sent.text.strip()
         sentence_start = sent.start_char + _lstrip_len(sent.text)
         return Event(
-            id=event_id,
-            article_id=event_id.rsplit("-e", 1)[0],
+            id="",
+            article_id="",
             type=trigger.type,
             mode=trigger.mode,
             contexts=self._contexts(trigger, sent),
@@ -261,7 +296,7 @@ class EventExtractor:
             reported_by=speaker,
         )
 
-    def _intent_event(self, token: Token, event: Event, event_id: str) -> Event | None:
+    def _intent_event(self, token: Token, event: Event) -> Event | None:
         """The promise or threat an intended act expresses (PLOVER AGREE / THREATEN).
 
         "Syria is willing to withdraw its troops" promises a cooperative act
@@ -282,7 +317,6 @@ class EventExtractor:
         code = self.lexicon.cameo(cameo)
         return replace(
             event,
-            id=event_id,
             type=intent_type,
             mode=None,
             cameo=cameo,
@@ -345,7 +379,7 @@ class EventExtractor:
     # -- arguments -----------------------------------------------------------
 
     def _verbal_arguments(
-        self, token: Token, actors: dict[int, Actor], speaker: Actor | None
+        self, token: Token, trigger: Trigger, actors: dict[int, Actor], speaker: Actor | None
     ) -> tuple[list[Actor], list[Actor]]:
         source: list[Actor] = []
         target: list[Actor] = []
@@ -358,16 +392,37 @@ class EventExtractor:
                     if pobj.dep_ == "pobj":
                         source += self._actors_at(pobj, actors)
             elif child.dep_ in ("dobj", "dative", "attr", "oprd"):
-                target += self._object_actors(child, actors)
+                target += self._object_actors(child, actors, event_type=trigger.type)
             elif child.dep_ in ("prep", "prt") and child.lower_ in TARGET_PREPS:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        target += self._object_actors(pobj, actors)
+                        target += self._object_actors(pobj, actors, event_type=trigger.type)
         if not passive:
             source = self._subject_actors(token, actors, speaker)
         if not target:
             target = self._clause_targets(token, actors)
         return _unique(source), _unique([a for a in target if a not in source])
+
+    def _protested_government(
+        self, token: Token, source: list[Actor], actors: dict[int, Actor]
+    ) -> list[Actor]:
+        """A protest that names no target is aimed at the government where it happens.
+
+        The country comes from a place in the protest's clause ("rallied in
+        Nairobi"), else from the protesters ("Young Algerians blocked roads").
+        """
+        anchors = [
+            pobj for child in token.children if child.dep_ == "prep"
+            and child.lower_ in ("in", "at", "outside", "near", "across", "throughout")
+            for pobj in child.children if pobj.dep_ == "pobj" and pobj.i in actors
+        ]
+        evidence = [actors[t.i] for t in anchors] + source
+        for actor in evidence:
+            if actor.country and actor.country not in ("IGO", "NGO"):
+                return [replace(actor, name=f"government of {actor.country}", sector="GOV",
+                                kind="country", role=None, members=(),
+                                reason="implied_protest_target")]
+        return []
 
     def _clause_targets(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
         """Targets carried by a complement clause.
@@ -442,22 +497,27 @@ class EventExtractor:
                 found.append(actors[conj.i])
         return _unique(found)
 
-    def _object_actors(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
+    def _object_actors(
+        self, token: Token, actors: dict[int, Actor], *, event_type: str = ""
+    ) -> list[Actor]:
         """The actors an object names: itself, those inside it, or its antecedent ("it")."""
-        found = self._actors_at(token, actors) or self._inner_actors(token, actors)
+        found = self._actors_at(token, actors) or self._inner_actors(
+            token, actors, perpetrators_only=event_type in BLAME_TYPES)
         if not found and token.lower_ in ("it", "this") and token.pos_ == "PRON":
             found = self._antecedent_actors(token, actors)
         return found
 
-    def _inner_actors(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
+    def _inner_actors(
+        self, token: Token, actors: dict[int, Actor], *, perpetrators_only: bool = False
+    ) -> list[Actor]:
         """Actors named inside a non-actor phrase: "Russia's doctrine", "support for Ukraine".
 
-        When the phrase is itself a violent event ("condemned the attack on the
+        When blame is laid on a violent event ("condemned the attack on the
         police post"), its victims are not the target: only its perpetrators
         ("Russia's attack", "the attack by gunmen") are.
         """
         found: list[Actor] = []
-        occurrence = self._is_occurrence_noun(token)
+        occurrence = perpetrators_only and self._is_occurrence_noun(token)
         preps = ("by",) if occurrence else ("of", "for", "against", "on", "to", "with", "by",
                                             "from")
         for child in token.children:
@@ -573,6 +633,27 @@ class EventExtractor:
                 c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
             return True
         return False
+
+
+def _embedded(token: Token, triggers: set[int]) -> bool:
+    """A relational noun inside another event's phrase: talked about, not reported.
+
+    "opposed to French mediation", "in protest of the refusal": the mediation
+    and the refusal are what the main event is about.
+    """
+    current = token
+    for _ in range(3):
+        if current.head is current:
+            return False
+        current = current.head
+        if current.i in triggers:
+            return True
+    return False
+
+
+def _names_people(token: Token) -> bool:
+    """A named person or a group of people: what "release ~person" asks for."""
+    return token.ent_type_ in ("PERSON", "NORP") or token.lemma_.lower() in PEOPLE_NOUNS
 
 
 def _has_negative_prefix(token: Token) -> bool:
