@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED_EVAL ?= ../shared/eval
 
-.PHONY: demo test eval bench lint clean
+.PHONY: demo test eval bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	rm -f newsevents.duckdb newsevents.duckdb.wal
 	$(BIN)/newsevents run examples/articles --db newsevents.duckdb --published 2024-11-20
+	$(BIN)/newsevents stats --db newsevents.duckdb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
@@ -24,7 +25,7 @@ eval: $(STAMP)
 	$(BIN)/newsevents eval --check-floors eval/floors.json --gold-dir $(SHARED_EVAL)
 
 bench: $(STAMP)
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) newsevents.duckdb newsevents.duckdb.wal .pytest_cache

