@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 import spacy
 
-from newsevents.kb.gazetteer import Candidate, Gazetteer, load_gazetteer
+from newsevents.kb.gazetteer import Candidate, Gazetteer, load_gazetteer, skeleton
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +97,55 @@ def test_gazetteer_registered_and_cached_load_is_fast(gazetteer: Gazetteer) -> N
     started = time.perf_counter()
     load_gazetteer()
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("idleb", "idlb"), ("idlib", "idlb"), ("ar raqqah", None),
+    ("nassriya", "nsr"), ("nasiriyah", "nsr"), ("ma'rib", "mrb"), ("marib", "mrb"),
+])
+def test_gazetteer_skeleton_joins_transliterations(key: str, expected: str | None) -> None:
+    assert skeleton(key) == expected
+
+
+def test_gazetteer_fuzzy_match_only_inside_named_countries() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(1, "Minas Tirith", "PAK", "Anorien", 30.0, 67.0, 200_000, "city"),
+        Candidate(2, "Minnas Tireth", "IND", "Rohan", 20.0, 77.0, 200_000, "city"),
+    ])
+    assert [c.geonameid for c in small.rank("Minas Tireth")] == []
+    ranked = small.rank("Minas Tireth", fuzzy_countries=["PAK"])
+    assert [(c.geonameid, c.match) for c in ranked] == [(1, "fuzzy")]
+    exact = small.rank("Minas Tirith", fuzzy_countries=["IND"])
+    assert exact[0].geonameid == 1 and exact[0].match == "name"
+
+
+def test_gazetteer_fuzzy_region_anywhere_when_one_country() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(3, "Anoriendh", "PAK", "Anoriendh", 29.0, 66.0, 900_000, "admin1"),
+        Candidate(4, "Ministrel", "IND", "Ministrel", 21.0, 76.0, 300_000, "admin1"),
+    ])
+    assert small.best("Anoriend").geonameid == 3
+    # Same skeleton, different word: spellings must still look alike.
+    assert small.rank("Monastir") == []
+
+
+def test_gazetteer_acronym_skips_alternate_names() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(1, "Minas Tirith", "PAK", "Anorien", 30.0, 67.0, 200_000, "city"),
+    ], alternates={0: ["MT"]})
+    assert small.rank("MT") == []
+    assert small.best("Mt").geonameid == 1
+
+
+def test_gazetteer_small_foreign_town_loses_to_article_country() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(1, "Osgiliath", "POL", "Anorien", 50.0, 20.0, 5_000, "city"),
+    ])
+    plain = small.best("Osgiliath")
+    hinted = small.best("Osgiliath", country_hint="AFG")
+    assert hinted.score == pytest.approx(plain.score - 0.15)
+
+
+def test_gazetteer_apostrophe_and_article_variants(gazetteer: Gazetteer) -> None:
+    assert gazetteer.best("Marib").country == "YEM"
+    assert gazetteer.best("Ar-Raqqa").country == "SYR"

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from newsevents.errors import InputError
 from newsevents.kb.gazetteer import Candidate, Gazetteer, load_gazetteer
-from newsevents.stages.geolocate import FACTORY, Geolocator
+from newsevents.stages.geolocate import FACTORY, Geolocator, _find_chains
 from newsevents.types import Actor, Event, Span
 
 PLACES = [
@@ -197,6 +197,61 @@ def test_geolocate_place_offsets_index_the_text(geolocator, vocab, rows) -> None
         assert doc.text[place.start:place.end] == place.text
 
 
+@pytest.mark.parametrize(("text", "chains"), [
+    ("Shots were fired in Osgiliath town (Anorien, Gondor). Nobody was hurt.",
+     [["Osgiliath town", "Anorien", "Gondor"]]),
+    ("A grenade exploded in Minas Tirith, Anorien, Pakistan on Monday.",
+     [["Minas Tirith", "Anorien", "Pakistan"]]),
+    ("Artillery shelled Edoras in al-Rohan countryside.", [["Edoras", "al-Rohan"]]),
+    ("Police fired at protesters in Ciudad del Carmen, Campeche.",
+     [["Ciudad del Carmen", "Campeche"]]),
+    ("On 9 May 2020, Gondor troops shelled Edoras.", []),
+])
+def test_geolocate_finds_place_chains(text: str, chains: list[list[str]]) -> None:
+    assert [[text[a:b] for a, b in chain] for chain in _find_chains(text)] == chains
+
+
+def test_geolocate_chain_container_sets_country_and_region(geolocator, vocab) -> None:
+    # "Gunmen attacked Osgiliath , Anorien ." -- the region is Pakistan's, so is the town.
+    doc = _doc(vocab, [
+        ("Gunmen", 1, "nsubj", "O"), ("attacked", 1, "ROOT", "O"),
+        ("Osgiliath", 1, "dobj", "B-GPE"), (",", 2, "punct", "O"),
+        ("Anorien", 2, "appos", "B-GPE"), (".", 1, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 1)]
+    doc = geolocator(doc)
+    places = {p.text: p for p in doc._.places}
+    assert (places["Anorien"].feature, places["Anorien"].country) == ("admin1", "PAK")
+    assert doc._.events[0].location.text == "Osgiliath"
+
+
+def test_geolocate_chain_keeps_names_inside_their_country(geolocator, vocab) -> None:
+    # "A bomb hit Edoras , Anorien , Pakistan ." -- the only Edoras is Indian: unresolved,
+    # and the event falls back to the Pakistani region rather than going abroad.
+    doc = _doc(vocab, [
+        ("A", 1, "det", "O"), ("bomb", 2, "nsubj", "O"), ("hit", 2, "ROOT", "O"),
+        ("Edoras", 2, "dobj", "B-GPE"), (",", 3, "punct", "O"),
+        ("Anorien", 3, "appos", "B-GPE"), (",", 5, "punct", "O"),
+        ("Pakistan", 5, "appos", "B-GPE"), (".", 2, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 2)]
+    doc = geolocator(doc)
+    assert "Edoras" not in {p.text for p in doc._.places if p.reason is None}
+    location = doc._.events[0].location
+    assert (location.text, location.country, location.feature) == ("Anorien", "PAK", "admin1")
+
+
+def test_geolocate_origin_after_from_is_not_the_location(geolocator, vocab) -> None:
+    # "Militants fired from Edoras at Osgiliath ."
+    doc = _doc(vocab, [
+        ("Militants", 1, "nsubj", "O"), ("fired", 1, "ROOT", "O"), ("from", 1, "prep", "O"),
+        ("Edoras", 2, "pobj", "B-GPE"), ("at", 1, "prep", "O"),
+        ("Osgiliath", 4, "pobj", "B-GPE"), (".", 1, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 1)]
+    assert geolocator(doc)._.events[0].location.text == "Osgiliath"
+
+
 # -- the real model ---------------------------------------------------------
 
 
@@ -243,3 +298,23 @@ def test_geolocate_model_washington_is_the_capital(nlp) -> None:
     assert (washington.country, washington.feature, washington.geonameid) == (
         "USA", "city", load_gazetteer().best("Washington").geonameid)
     assert washington.admin1 == "District of Columbia"
+
+
+@pytest.mark.slow
+def test_geolocate_model_chain_with_acled_style_parenthetical(nlp) -> None:
+    places = _places(nlp, "On 3 June, gunmen killed two farmers in Buleda (Kech, Balochistan).")
+    assert (places["Balochistan"].country, places["Balochistan"].feature) == ("PAK", "admin1")
+
+
+@pytest.mark.slow
+def test_geolocate_model_chain_prefers_the_container_country(nlp) -> None:
+    places = _places(nlp, "Unknown attackers shot a trader in Riyadh, Kirkuk, Iraq on Friday.")
+    assert all(p.country == "IRQ" for p in places.values() if p.reason is None)
+    ludhiana = _places(nlp, "Farmers protested in Ludhiana district (Punjab) on Monday.")
+    assert ludhiana["Punjab"].country == "IND"
+
+
+@pytest.mark.slow
+def test_geolocate_model_region_spelling_variant(nlp) -> None:
+    places = _places(nlp, "Militia fighters shelled a village in Chora district, Urozgan.")
+    assert (places["Urozgan"].country, places["Urozgan"].feature) == ("AFG", "admin1")

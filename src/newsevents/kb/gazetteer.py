@@ -21,6 +21,7 @@ itself writes.
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
 import hashlib
 import json
@@ -43,7 +44,7 @@ from newsevents.kb.countries import ADMIN1_DATA, Countries, load_countries, norm
 CandidateFeature = Literal["country", "admin1", "city"]
 SuffixKind = Literal["admin", "city", "district"]
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 3
 CITIES_FILE = "cities1000.json"
 # Cities at least this big are indexed under their Latin-script alternate
 # names too; smaller ones only under their main name, because small-town
@@ -52,6 +53,9 @@ ALTERNATES_MIN_POPULATION = 15_000
 # A same-name city this big outranks an admin1 region ("Baghdad", "Kabul",
 # "New York", "Washington", "Gaza") unless a suffix says "province".
 CITY_OVER_ADMIN1_POPULATION = 50_000
+# Towns smaller than this outside the article's countries lose score when the
+# article's country is known.
+FOREIGN_TOWN_POPULATION = 100_000
 
 _ADMIN_SUFFIXES = ("province", "region", "governorate", "oblast", "state", "prefecture",
                    "territory", "krai", "department", "provinces", "regions")
@@ -65,6 +69,20 @@ _PREFIXES: dict[str, SuffixKind] = {
 }
 
 _CITY, _ADMIN1 = 0, 1
+
+# Transliteration variants ("Idleb"/"Idlib", "Nassriya"/"Nasiriyah", "Galgaduud"/
+# "Galguduud") share a skeleton; such a match is only accepted inside countries the
+# caller names, because skeletons of short names collide across the world.
+FUZZY_PENALTY = 0.15
+FUZZY_MIN_LENGTH = 3
+# Skeletons also join unrelated words ("Ministry"/"Monastir"): the spellings must
+# still look alike (difflib ratio, articles and suffixes removed).
+FUZZY_SIMILARITY = 0.6
+FUZZY_ADMIN1_SIMILARITY = 0.75
+_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "adh",
+                       "ed", "er", "es", "et"})
+_SKELETON_DIGRAPHS = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"),
+                      ("sh", "s"), ("ch", "c"), ("q", "k"), ("w", "v"), ("y", "i"), ("ou", "u"))
 
 
 @dataclass(frozen=True)
@@ -83,7 +101,7 @@ class Candidate:
     lon: float | None
     population: int
     feature: CandidateFeature
-    match: Literal["name", "alternate"] = "name"
+    match: Literal["name", "alternate", "fuzzy"] = "name"
     score: float = 0.0
 
 
@@ -95,10 +113,12 @@ class Gazetteer:
     """Name → candidate places, with a context-aware ``best`` choice."""
 
     def __init__(self, records: list[_Record], index: dict[str, tuple[int, ...]],
-                 countries: Countries) -> None:
+                 countries: Countries,
+                 skeletons: dict[str, tuple[int, ...]] | None = None) -> None:
         self._records = records
         self._index = index
         self._countries = countries
+        self._skeletons = skeletons if skeletons is not None else _skeleton_index(index)
 
     @classmethod
     def from_candidates(cls, candidates: Iterable[Candidate], *,
@@ -134,7 +154,8 @@ class Gazetteer:
         return [candidate for candidate, _ in self._matches(name, country=country)]
 
     def rank(self, name: str, *, country_hint: str | None = None,
-             context_countries: Iterable[str] = ()) -> list[Candidate]:
+             context_countries: Iterable[str] = (),
+             fuzzy_countries: Iterable[str] = ()) -> list[Candidate]:
         """Candidates with scores, best first.
 
         Rules (docs/places.md): a country name is a country (a same-name
@@ -143,10 +164,21 @@ class Gazetteer:
         city of 50,000+ exists; cities by population;
         suffixes ("province", "city") pick the kind; the country hint and
         the countries mentioned in the article lift their candidates.
+        When the name has no entry in ``fuzzy_countries``, entries there
+        spelled differently ("Idleb" for "Idlib") are added with a penalty.
         """
         hint = self._iso3(country_hint)
         context = {code for code in (self._iso3(c) for c in context_countries) if code}
         matches = self._matches(name, country=None)
+        if name.isupper() and len(name) <= 6:
+            # An acronym ("NLD", "PKK") is a party or group far more often than a
+            # town's alternate name or code.
+            matches = [(c, kind) for c, kind in matches if c.match == "name"]
+        fuzzy = {code for code in (self._iso3(c) for c in fuzzy_countries) if code}
+        if fuzzy and not any(candidate.country in fuzzy for candidate, _ in matches):
+            matches += self._fuzzy_matches(name, fuzzy)
+        if not matches:
+            matches = self._fuzzy_admin1(name)
         big_city = any(
             candidate.feature == "city" and candidate.population >= CITY_OVER_ADMIN1_POPULATION
             for candidate, _ in matches
@@ -160,6 +192,11 @@ class Gazetteer:
                 score += 0.25
             elif candidate.country in context:
                 score += 0.15
+            elif hint and candidate.feature == "city" \
+                    and candidate.population < FOREIGN_TOWN_POPULATION:
+                # A small town abroad in a story about another country is
+                # usually a word that is also a town name ("Police", "Old Town").
+                score -= 0.15
             scored.append(replace(candidate, score=round(score, 4)))
         country_scores = [c.score for c in scored if c.feature == "country"]
         if country_scores:
@@ -207,6 +244,34 @@ class Gazetteer:
                 found[("record", position)] = (candidate, kind)
         return list(found.values())
 
+    def _fuzzy_matches(self, name: str,
+                       countries: set[str] | None) -> list[tuple[Candidate, SuffixKind | None]]:
+        found: dict[int, tuple[Candidate, SuffixKind | None]] = {}
+        for key, kind in _variants(name):
+            for skeleton in _skeletons(key):
+                for code in self._skeletons.get(skeleton, ()):
+                    position = code // 2
+                    candidate = self._candidate(position, alternate=False)
+                    if candidate is None or position in found \
+                            or (countries is not None and candidate.country not in countries) \
+                            or _similarity(name, candidate.name) < FUZZY_SIMILARITY:
+                        continue
+                    found[position] = (replace(candidate, match="fuzzy"), kind)
+        return list(found.values())
+
+    def _fuzzy_admin1(self, name: str) -> list[tuple[Candidate, SuffixKind | None]]:
+        """Regions spelled differently ("Galgaduud"), anywhere, if all in one country.
+
+        Region names are few, so a skeleton that points to regions of a single
+        country is trusted even without a country in the text.
+        """
+        found = [(candidate, kind) for candidate, kind in self._fuzzy_matches(name, None)
+                 if candidate.feature == "admin1"
+                 and _similarity(name, candidate.name) >= FUZZY_ADMIN1_SIMILARITY]
+        if len({candidate.country for candidate, _ in found}) != 1:
+            return []
+        return found
+
     def _candidate(self, position: int, *, alternate: bool) -> Candidate | None:
         geonameid, name, iso2, admin1, lat, lon, population, kind = self._records[position]
         nation = self._countries.by_code(iso2)
@@ -232,7 +297,65 @@ def _base_score(candidate: Candidate, kind: SuffixKind | None) -> float:
         score += {"admin": -0.25, "city": 0.15}.get(kind or "", 0.0)
     if candidate.match == "alternate":
         score -= 0.15
+    elif candidate.match == "fuzzy":
+        score -= FUZZY_PENALTY
     return score
+
+
+def skeleton(key: str) -> str | None:
+    """A spelling-tolerant key for transliterated names (None if too short to trust).
+
+    Drops Arabic-style articles ("al-", "ash"), apostrophes and spaces, folds
+    digraphs that transliterations vary on ("kh"/"k", "q"/"k", "ou"/"u"),
+    drops vowels after the first letter and doubled letters, so "Idleb" and
+    "Idlib", "Ar-Raqqa" and "Ar Raqqah", "Ma'rib" and "Marib" meet.
+    """
+    words = [word for word in key.replace("'", " ").split(" ") if word]
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    letters = "".join(ch for ch in "".join(words) if "a" <= ch <= "z")
+    if letters.endswith("h") and len(letters) > 3 and letters[-2] in "aeiou":
+        letters = letters[:-1]
+    for digraph, replacement in _SKELETON_DIGRAPHS:
+        letters = letters.replace(digraph, replacement)
+    if not letters:
+        return None
+    consonants = letters[0] + "".join(ch for ch in letters[1:] if ch not in "aeiou")
+    folded = "".join(ch for i, ch in enumerate(consonants) if i == 0 or ch != consonants[i - 1])
+    return folded if len(folded) >= FUZZY_MIN_LENGTH else None
+
+
+def _similarity(name: str, entry: str) -> float:
+    def plain(text: str) -> str:
+        variants = _variants(text)
+        key = min((key for key, _ in variants), key=len)
+        words = key.split(" ")
+        if len(words) > 1 and words[0] in _ARTICLES:
+            key = " ".join(words[1:])
+        return "".join(ch for ch in key if ch.isalpha())
+
+    return difflib.SequenceMatcher(None, plain(name), plain(entry)).ratio()
+
+
+def _skeletons(key: str) -> list[str]:
+    """The key's skeleton, plus one without a glued article ("Aljfara")."""
+    found = []
+    for text in (key, key[2:] if key[:2] in ("al", "el") and len(key) > 6 else ""):
+        folded = skeleton(text) if text else None
+        if folded and folded not in found:
+            found.append(folded)
+    return found
+
+
+def _skeleton_index(index: dict[str, tuple[int, ...]]) -> dict[str, tuple[int, ...]]:
+    skeletons: dict[str, list[int]] = {}
+    for key, codes in index.items():
+        folded = skeleton(key)
+        if folded is None:
+            continue
+        bucket = skeletons.setdefault(folded, [])
+        bucket.extend(code for code in codes if code not in bucket)
+    return {key: tuple(codes) for key, codes in skeletons.items()}
 
 
 def _variants(name: str) -> list[tuple[str, SuffixKind | None]]:
@@ -254,7 +377,10 @@ def _variants(name: str) -> list[tuple[str, SuffixKind | None]]:
     for prefix, kind in _PREFIXES.items():
         if key.startswith(prefix) and len(key) > len(prefix):
             variants.append((key[len(prefix):], kind))
-    return variants
+    if len(words) > 1 and words[0] in _ARTICLES:
+        # "Ar-Raqqa" is also indexed as "Raqqa".
+        variants.append((" ".join(words[1:]), variants[0][1]))
+    return variants + [(key.replace("'", ""), kind) for key, kind in variants if "'" in key]
 
 
 # ---- loading and building -------------------------------------------------
@@ -288,13 +414,14 @@ def load_gazetteer() -> Gazetteer:
     path = cache_dir() / _cache_key()
     try:
         with path.open("rb") as handle:
-            records, index = pickle.load(handle)
-        return Gazetteer(records, index, countries)
+            records, index, skeletons = pickle.load(handle)
+        return Gazetteer(records, index, countries, skeletons)
     except (FileNotFoundError, EOFError, pickle.UnpicklingError, ValueError):
         pass
     records, index = _build_index()
-    _write_cache(path, (records, index))
-    return Gazetteer(records, index, countries)
+    skeletons = _skeleton_index(index)
+    _write_cache(path, (records, index, skeletons))
+    return Gazetteer(records, index, countries, skeletons)
 
 
 def _write_cache(path: Path, payload: object) -> None:
@@ -338,6 +465,9 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]]]:
         code = position * 2 + (1 if alternate else 0)
         if code not in codes and position * 2 not in codes:
             codes.append(code)
+        if "'" in key:
+            # "Ma'rib" is also written "Marib".
+            add(key.replace("'", ""), position, alternate=alternate)
 
     for iso2, code, geonameid, name, aliases, lat, lon, population, _type in admin1_rows:
         position = len(records)

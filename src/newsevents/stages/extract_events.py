@@ -36,6 +36,7 @@ from newsevents.types import Span as TextSpan
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 TARGET_PREPS = {"against", "on", "with", "to", "at", "for", "into", "toward", "towards", "upon",
                 "over", "from"}
+MAX_TRIGGER_GAP = 3  # tokens between a trigger's head and the particle/object shown with it
 PERSON_OBJECT = "person"  # lexicon object class: any named person or group of people
 PEOPLE_NOUNS = {"people", "civilian", "resident", "villager", "member", "man", "woman", "child",
                 "national", "citizen", "activist", "official", "prisoner", "detainee", "hostage"}
@@ -359,11 +360,17 @@ class EventExtractor:
         return default.code if default else None
 
     def _trigger_span(self, match: _Match) -> TextSpan:
-        tokens = [match.token]
+        """The trigger's words: the head, with its particle and object when they stand close.
+
+        "called on", "expressed concern"; a far-off object is left out so that the
+        span never swallows the clause ("fired with unspecified weapons on").
+        """
+        token = match.token
+        tokens = [token]
         if match.trigger.particle:
-            tokens += [c for c in match.token.children
-                       if c.lower_ == match.trigger.particle.split()[0]]
-        if match.consumed is not None:
+            tokens += [c for c in token.children if c.lower_ == match.trigger.particle.split()[0]
+                       and abs(c.i - token.i) <= MAX_TRIGGER_GAP]
+        if match.consumed is not None and abs(match.consumed.i - token.i) <= MAX_TRIGGER_GAP:
             tokens.append(match.consumed)
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)

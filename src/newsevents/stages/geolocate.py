@@ -1,6 +1,8 @@
 """geolocate: geocode place mentions and give every event a location.
 
-1. Mentions: every GPE/LOC/FAC entity, the dateline ("QUETTA, Pakistan —"),
+1. Mentions: place chains ("Buleda (Kech, Balochistan)", "Hasakah, Al Hasakah,
+   Syria"), resolved inside their last name's country and region; every
+   GPE/LOC/FAC entity, the dateline ("QUETTA, Pakistan —"),
    and a run of proper nouns right after "in"/"at"/"near" that NER missed
    (kept only when the gazetteer knows the name with a higher score). Entities used as
    actors ("Washington said") are places too.
@@ -19,7 +21,7 @@
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -50,11 +52,39 @@ MISSED_PLACE_LABELS = frozenset({"", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "E
 ACTOR_LABELS = frozenset({"ORG", "PERSON", "NORP"})
 SPECIFICITY = {"city": 3, "admin1": 2, "region": 2, "country": 1}
 CLIMB_DEPS = frozenset({"pobj", "prep", "dobj", "nsubj", "nsubjpass", "compound", "amod",
-                        "npadvmod", "conj", "appos", "nmod", "attr", "acl", "pcomp"})
+                        "npadvmod", "conj", "appos", "nmod", "attr", "acl", "pcomp",
+                        "relcl"})
 # Confidence a place needs before it counts as evidence of what the article is about.
 CONTEXT_MIN_SCORE = 0.7
 # Extra confidence required of names NER did not label.
 MISSED_PLACE_MARGIN = 0.15
+
+# Place chains: "Buleda (Kech, Balochistan)", "Hasakah, Al Hasakah, Syria", "Kinda in
+# Idleb", "Myrzakent town of Turkistan region". Each name is followed by the ones that
+# contain it, so later names constrain the country (and region) of earlier ones.
+_CAPITAL = r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*"
+_LINK_WORD = (r"(?:de|del|de la|de las|de los|des|du|da|do|dos|das|di|la|las|los|le|el|al|"
+              r"bin|ben|ibn|van|von|y|sur|am|upon)")
+# Nouns that say what a name is but that the gazetteer does not use ("Raqqa countryside").
+_PLAIN_NOUNS = (r"countryside|area|sector|commune|neighbou?rhood|locality|upazila|tehsil|"
+                r"LGA|raion|suburb|outskirts|camp")
+_KIND_NOUNS = (r"town|city|village|district|province|region|governorate|state|county|"
+               r"municipality|department|oblast|prefecture|division|territory")
+_CHAIN_NAME = re.compile(
+    rf"(?:(?:al|el|ad|ar|as|ash|at|az|an)-)?{_CAPITAL}"
+    rf"(?:[ -](?:{_LINK_WORD} )?(?:(?:al|el|ad|ar|as|ash|at|az)-)?{_CAPITAL})*"
+    rf"(?: (?i:{_KIND_NOUNS})\b)?"
+    rf"(?P<plain> (?i:{_PLAIN_NOUNS})\b)?"
+)
+_CHAIN_LINK = re.compile(r"\s*,\s*|\s*\(\s*|\s+(?:in|of)\s+(?:the\s+)?")
+# How far above a chained candidate must stay ahead to keep a non-first name a city
+# rather than the same-name region ("Veracruz, Veracruz": the second is the state).
+CONTAINER_ADMIN1_MARGIN = 0.35
+# Readings of a chain's last name tried as its container.
+CHAIN_OPTIONS = 4
+CHAIN_OPTION_MARGIN = 0.25
+# Bonus of a candidate that lies in the region or country named after it.
+CONTAINED_BONUS = 0.3
 
 _DATELINE = re.compile(
     r"\A\s*(?P<city>[A-Z][A-Z'.\- ]{1,40}?[A-Z.])"
@@ -72,6 +102,8 @@ class _Mention:
     root: Token | None
     score: float
     dateline: bool = False
+    qualified: bool = False
+    chain: int | None = None
 
     @property
     def resolved(self) -> bool:
@@ -111,7 +143,8 @@ class Geolocator:
         spans += self._actor_spans(doc)
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
-        context = self._context(doc, spans, dateline)
+        chains = _find_chains(doc.text)
+        context = self._context(doc, spans, dateline, chains)
         hint = self._hint(dateline, context)
         ranked_context = [code for code, _ in context.most_common()]
         mentions: list[_Mention] = []
@@ -120,7 +153,15 @@ class Geolocator:
                                     context=ranked_context, root=None)
             if mention.resolved:
                 mentions.append(dataclasses.replace(mention, dateline=True))
+        for number, chain in enumerate(chains):
+            for mention in self._resolve_chain(doc, chain, hint=hint, context=ranked_context):
+                if not any(_overlaps(mention.place, [(m.place.start, m.place.end)])
+                           for m in mentions):
+                    mentions.append(dataclasses.replace(mention, chain=number))
         taken = [(m.place.start, m.place.end) for m in mentions]
+        # A chain's names were resolved together; NER's cut of them ("Nis, Serbia" as one
+        # entity, "Police" of "Police District 16, Kabul") is not tried again.
+        taken += [(start, end) for chain in chains for start, end in chain]
         for span in spans:
             if any(span.start_char < end and start < span.end_char for start, end in taken):
                 continue
@@ -139,7 +180,8 @@ class Geolocator:
 
     def _resolve(self, text: str, start: int, end: int, *, hint: str | None,
                  context: Iterable[str], root: Token | None, margin: float = 0.0) -> _Mention:
-        ranked = self.gazetteer.rank(text, country_hint=hint, context_countries=context)
+        ranked = self.gazetteer.rank(text, country_hint=hint, context_countries=context,
+                                     fuzzy_countries=[hint] if hint else [])
         best = ranked[0] if ranked else None
         if best is None:
             matched = self.countries.match(text)
@@ -149,6 +191,83 @@ class Geolocator:
         if score < self.min_score + margin:
             return _Mention(_unresolved(text, start, end, "below_threshold"), root, score)
         return _Mention(_place(text, start, end, best), root, score)
+
+    def _resolve_chain(self, doc: Doc, chain: list[tuple[int, int]], *, hint: str | None,
+                       context: list[str]) -> list[_Mention]:
+        """Resolve a chain's names from the most general (last) to the first.
+
+        A country or region named later is the container of the names
+        before it: they are looked up inside its country (spelling
+        variants allowed), candidates in its region get a bonus, and a name
+        with nothing inside it stays unresolved rather than going abroad
+        ("Police District 16, Kabul" never becomes Police, Poland). A
+        non-first name is a container itself, so it prefers a same-name
+        region ("Veracruz, Veracruz": the state contains the city).
+        """
+        last_start, last_end = chain[-1]
+        inside = hint
+        ranked = self.gazetteer.rank(doc.text[last_start:last_end], country_hint=inside,
+                                     context_countries=context,
+                                     fuzzy_countries=[inside] if inside else [])
+        # The last name may be ambiguous ("Punjab"): each of its likely readings is tried
+        # as the container, and the one under which the other names resolve best wins.
+        if ranked and ranked[0].feature == "country":
+            ranked = ranked[:1]
+        options: list[Candidate | None] = [
+            c for c in ranked[:CHAIN_OPTIONS]
+            if c.score >= max(self.min_score, ranked[0].score - CHAIN_OPTION_MARGIN)] or [None]
+        best_total, best_mentions = -1.0, []
+        for option in options:
+            mentions = self._resolve_chain_under(doc, chain, option, hint=hint, context=context)
+            total = sum(m.score for m in mentions)
+            if total > best_total:
+                best_total, best_mentions = total, mentions
+        return best_mentions
+
+    def _resolve_chain_under(self, doc: Doc, chain: list[tuple[int, int]],
+                             last: Candidate | None, *, hint: str | None,
+                             context: list[str]) -> list[_Mention]:
+        container: Candidate | None = None
+        mentions: list[_Mention] = []
+        for position in range(len(chain) - 1, -1, -1):
+            start, end = chain[position]
+            text = doc.text[start:end]
+            span = doc.char_span(start, end, alignment_mode="expand")
+            root = span.root if span is not None else None
+            if position == len(chain) - 1:
+                ranked = [last] if last is not None else []
+            else:
+                inside = container.country if container is not None else hint
+                ranked = self.gazetteer.rank(text, country_hint=inside, context_countries=context,
+                                             fuzzy_countries=[inside] if inside else [])
+            if container is not None:
+                inner = [_contained(candidate, container) for candidate in ranked
+                         if candidate.country == container.country
+                         and candidate.feature != "country"
+                         and not (candidate.feature == "admin1" and position == 0
+                                  and candidate.geonameid == container.geonameid
+                                  and candidate.name == container.name)]
+                inner.sort(key=lambda c: c.score, reverse=True)
+                # A country inside a country is a list ("Iran, Iraq"), not a chain;
+                # "Minna, Niger, Nigeria" keeps the Nigerian state.
+                if inner or not (ranked and ranked[0].feature == "country"):
+                    ranked = inner
+            if not ranked:
+                continue
+            best = ranked[0]
+            if position > 0 and best.feature == "city":
+                region = next((c for c in ranked if c.feature == "admin1"
+                               and c.score >= best.score - CONTAINER_ADMIN1_MARGIN), None)
+                # The name is confidently a place; its position says it is the region.
+                best = dataclasses.replace(region, score=best.score) if region else best
+            if min(best.score, 1.0) < self.min_score:
+                continue
+            qualified = container is not None and position < len(chain) - 1
+            mentions.append(_Mention(_place(text, start, end, best), root,
+                                     min(best.score, 1.0), qualified=qualified))
+            if best.feature in ("country", "admin1"):
+                container = best
+        return mentions
 
     def _actor_spans(self, doc: Doc) -> list[Span]:
         """Non-place entities that name a country or capital ("Washington said")."""
@@ -200,9 +319,22 @@ class Geolocator:
         return m.group("city"), m.start("city"), m.end("city"), country
 
     def _context(self, doc: Doc, spans: list[Span],
-                 dateline: tuple[str, int, int, str | None] | None) -> Counter[str]:
-        """How often each country is evidenced in the article (first pass)."""
+                 dateline: tuple[str, int, int, str | None] | None,
+                 chains: Sequence[list[tuple[int, int]]] = ()) -> Counter[str]:
+        """How often each country is evidenced in the article (first pass).
+
+        The last name of a chain ("…, Kirkuk, Iraq", "(Dori, Seno)") counts
+        twice when it is a country and once when it is a region: it is how
+        summaries state the country.
+        """
         counts: Counter[str] = Counter()
+        for chain in chains:
+            start, end = chain[-1]
+            best = self.gazetteer.best(doc.text[start:end])
+            if best is not None and best.feature == "country":
+                counts[best.country] += 2
+            elif best is not None and best.feature == "admin1" and best.score >= CONTEXT_MIN_SCORE:
+                counts[best.country] += 1
         if dateline is not None and dateline[3]:
             counts[dateline[3]] += 2
         for ent in doc.ents:
@@ -241,7 +373,11 @@ class Geolocator:
         trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
         if trigger is not None:
             anchors = _anchors(doc, event, trigger)
-            clause = [m for m in sentence if m.root is not None and _in_clause(m.root, anchors)]
+            clause = [m for m in sentence if m.root is not None and _in_clause(m.root, anchors)
+                      and _preposition(m.root) != "from"]
+            # A chain is one location phrase: if its region is in the clause, so is its town.
+            chained = {m.chain for m in clause if m.chain is not None}
+            clause += [m for m in sentence if m.chain in chained and m not in clause]
             if clause:
                 return _most_specific(clause, event.trigger.start).place
         actor_ranges = [(actor.start, actor.end) for actor in (*event.source, *event.target)]
@@ -255,6 +391,52 @@ class Geolocator:
             targets = [m for m in sentence if _overlaps(m.place, target_ranges)]
             return _most_specific(targets or sentence, event.trigger.start).place
         return None
+
+
+def _find_chains(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised names joined by ",", "(", "in" or "of": (start, end) per name.
+
+    Only runs of two names or more are chains; a trailing "countryside"/"area"-like noun
+    is left out of the name.
+    """
+    chains: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    previous_end = -1
+    for match in _CHAIN_NAME.finditer(text):
+        start = match.start()
+        end = match.start("plain") if match.group("plain") else match.end()
+        if current and _CHAIN_LINK.fullmatch(text, previous_end, start):
+            current.append((start, end))
+        else:
+            if len(current) > 1:
+                chains.append(current)
+            current = [(start, end)]
+        previous_end = match.end()
+    if len(current) > 1:
+        chains.append(current)
+    return chains
+
+
+def _contained(candidate: Candidate, container: Candidate) -> Candidate:
+    """The candidate with a bonus when it lies in the container's region."""
+    bonus = CONTAINED_BONUS / 2
+    if container.feature == "admin1" and candidate.admin1 == container.admin1:
+        bonus = CONTAINED_BONUS
+    return dataclasses.replace(candidate, score=round(candidate.score + bonus, 4))
+
+
+def _preposition(root: Token | None) -> str | None:
+    """The preposition a place phrase hangs on ("from" in "rockets fired from Gaza")."""
+    token = root
+    for _ in range(4):
+        if token is None:
+            return None
+        if token.dep_ == "pobj":
+            return token.head.lower_
+        if token.dep_ not in ("compound", "conj", "appos", "nmod") or token.head.i == token.i:
+            return None
+        token = token.head
+    return None
 
 
 def _anchors(doc: Doc, event: Event, trigger: Span) -> set[int]:
@@ -298,7 +480,10 @@ def _in_clause(root: Token, anchors: set[int]) -> bool:
 
 
 def _most_specific(mentions: list[_Mention], near: int) -> _Mention:
-    return max(mentions, key=lambda m: (SPECIFICITY.get(m.place.feature or "", 0),
+    """Not an origin ("from Gaza"), then a place given with its region or country
+    ("Sderot, Southern, Israel"), then the most specific kind, then the nearest."""
+    return max(mentions, key=lambda m: (_preposition(m.root) != "from", m.qualified,
+                                        SPECIFICITY.get(m.place.feature or "", 0),
                                         -abs(m.place.start - near)))
 
 
