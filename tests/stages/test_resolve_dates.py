@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -149,6 +150,57 @@ def test_resolve_dates_falls_back_to_publication_date(blank: Language) -> None:
     text = "Rohan riders attacked the orc camp."
     (event,) = _run(blank, text, [_event(text, "attacked")])
     assert event.date == EventDate(PUBLISHED, "day", reason="publication_date")
+
+
+def test_resolve_dates_undated_event_takes_the_previous_event_date(blank: Language) -> None:
+    text = "On 9 May 2020, orcs attacked Bree. Two rangers were killed in the fighting."
+    attacked, fighting = _run(blank, text, [_event(text, "attacked"), _event(text, "fighting")])
+    assert attacked.date.value == dt.date(2020, 5, 9)
+    assert fighting.date.value == dt.date(2020, 5, 9)
+    assert fighting.date.reason == "previous_event"
+
+
+def test_resolve_dates_undated_event_takes_an_earlier_date_expression(blank: Language) -> None:
+    text = ("Around 6 May 2020 (as reported), a ranger was found dead near Bree. "
+            "The body showed signs of torture.")
+    (event,) = _run(blank, text, [_event(text, "torture")])
+    assert event.date.value == dt.date(2020, 5, 6)
+    assert event.date.reason == "previous_event"
+
+
+def test_resolve_dates_narrative_date_stops_at_a_paragraph(blank: Language) -> None:
+    text = "On 9 May 2020, orcs attacked Bree.\nRiders clashed with orcs at the ford."
+    start = text.index("Riders")
+    clashed = dataclasses.replace(
+        _event(text, "clashed"), sentence=Span(text[start:], start, len(text)))
+    attacked = dataclasses.replace(
+        _event(text, "attacked"), sentence=Span(text[:start - 1], 0, start - 1))
+    _, dated = _run(blank, text, [attacked, clashed])
+    assert dated.date == EventDate(PUBLISHED, "day", reason="publication_date")
+
+
+def test_resolve_dates_reporting_date_is_not_carried(blank: Language) -> None:
+    text = "Arnor said on Monday that orcs attacked Bree. Two rangers were killed in the fighting."
+    _, fighting = _run(blank, text, [_event(text, "attacked"), _event(text, "fighting")])
+    assert fighting.date.reason == "publication_date"
+
+
+def test_resolve_dates_sentence_opening_date_beats_a_nearer_one(blank: Language) -> None:
+    text = "On 9 May 2020, riders, who had waited since last night, attacked the orc camp."
+    (event,) = _run(blank, text, [_event(text, "attacked")])
+    assert event.date.value == dt.date(2020, 5, 9)
+    assert event.date.reason == "sentence_opening"
+
+
+def test_resolve_dates_day_of_month_needs_an_ordinal(blank: Language) -> None:
+    assert resolve_date_text("25 of March", PUBLISHED) is None
+    assert resolve_date_text("25th of March", PUBLISHED) == (dt.date(2024, 3, 25), "day")
+    assert resolve_date_text("25 March", PUBLISHED) == (dt.date(2024, 3, 25), "day")
+
+
+@pytest.mark.parametrize("text", ["2 months", "three weeks", "about 10 years", "the past 5 days"])
+def test_resolve_dates_durations_are_not_dates(text: str) -> None:
+    assert DateResolver()._fallback(text, PUBLISHED, False) is None
 
 
 def test_resolve_dates_no_publication_date(blank: Language) -> None:

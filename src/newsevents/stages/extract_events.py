@@ -202,7 +202,7 @@ class EventExtractor:
         particles = {c.lower_ for c in token.children
                      if c.dep_ in ("prt", "prep", "agent", "advmod")}
         objects = [c for c in token.children
-                   if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "xcomp", "ccomp")]
+                   if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp")]
         objects += [
             grandchild for c in token.children if c.dep_ in ("prep", "prt", "dobj")
             for grandchild in c.children if grandchild.dep_ in ("pobj", "prep")
@@ -211,13 +211,12 @@ class EventExtractor:
             great for c in objects if c.dep_ == "prep"
             for great in c.children if great.dep_ == "pobj"
         ]
+        objects += [conj for o in objects for conj in o.conjuncts]
         for trigger in triggers:
             if trigger.particle and trigger.particle.split()[0] not in particles:
                 continue
             if trigger.objects:
-                hit = next((o for o in objects if o.lemma_.lower() in trigger.objects
-                            or o.lower_ in trigger.objects
-                            or PERSON_OBJECT in trigger.objects and _names_people(o)), None)
+                hit = next((o for o in objects if _object_matches(o, trigger.objects)), None)
                 if hit is None:
                     continue
                 return _Match(token, trigger, consumed=hit)
@@ -662,6 +661,16 @@ def _embedded(token: Token, triggers: set[int]) -> bool:
         if current.i in triggers:
             return True
     return False
+
+
+def _object_matches(token: Token, wanted: frozenset[str]) -> bool:
+    """An object fits a trigger's object list by its head or its modifier ("explosive device")."""
+    if token.lemma_.lower() in wanted or token.lower_ in wanted:
+        return True
+    if PERSON_OBJECT in wanted and _names_people(token):
+        return True
+    return any(child.dep_ in ("amod", "compound") and child.lemma_.lower() in wanted
+               for child in token.children)
 
 
 def _names_people(token: Token) -> bool:

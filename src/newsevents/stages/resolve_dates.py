@@ -20,9 +20,13 @@ Rules (documented in ``docs/stages.md``):
 An event gets, in order: a date tied to its trigger (inside the trigger's
 phrase or clause) that is not a reporting date ("said on Monday", "in a press
 briefing on Monday"); a reporting date whose phrase hangs off the trigger
-itself (the event *is* the statement); the nearest date in its sentence not
-tied to another event, non-reporting first; the publication date
-(``reason="publication_date"``); or nothing (``reason="no_publication_date"``).
+itself (the event *is* the statement); among the dates of its sentence not
+tied to another event, a non-reporting one opening the sentence ("On 9 May
+2020, …"), else the nearest one, non-reporting first; the narrative date of
+its paragraph so far, carried from an earlier sentence (``carry_narrative_dates``:
+reports date an incident once, "On 9 May 2020, orcs attacked Bree. Two rangers
+were killed."); the publication date (``reason="publication_date"``); or
+nothing (``reason="no_publication_date"``).
 """
 
 import calendar
@@ -81,6 +85,19 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _COUNT = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|" \
          r"a\s+couple\s+of)"
+
+
+_DURATION = re.compile(
+    r"(?i:(?:about\s+|around\s+|nearly\s+|over\s+|more\s+than\s+|the\s+(?:past|last)\s+)?"
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
+    r"few|a\s+few)\s+(?:days?|weeks?|months?|years?|hours?|decades?))"
+)
+# A date adverbial opening the sentence ("On 9 May 2020, …", "Around 9 May 2020 (as
+# reported), …") scopes over every clause of the sentence.
+_LEADING = re.compile(
+    r"(?i:\s*[\"“(]?(?:(?:on|around|on\s+or\s+around|by|as\s+of|late\s+on|early\s+on|"
+    r"during|in|between|overnight\s+on|since|from|at\s+about|at\s+around)\s+)?(?:the\s+)?)"
+)
 
 
 @dataclass(frozen=True)
@@ -267,7 +284,9 @@ PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (
     (_pattern(rf"\b(?P<x>(?P<month>{_MONTH})\s+(?P<day>{_DAY}),?\s+(?P<year>{_YEAR}))\b"),
      _absolute_dmy),
     (_pattern(rf"\b(?P<x>(?P<month>{_MONTH})\s+(?P<day>{_DAY}))\b(?![:.]?\d)"), _month_day),
-    (_pattern(rf"\b(?P<x>(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH}))(?!\w)"), _month_day),
+    (_pattern(rf"\b(?P<x>(?P<day>{_DAY})\s+(?P<month>{_MONTH}))(?!\w)"), _month_day),
+    (_pattern(rf"\b(?P<x>(?P<day>{_DAY})(?<=st|nd|rd|th)\s+of\s+(?P<month>{_MONTH}))(?!\w)"),
+     _month_day),
     (_pattern(rf"\b(?P<x>(?P<month>{_MONTH_FULL}|(?:{_MONTH_ABBR})\.?),?\s+(?P<year>{_YEAR}))\b"),
      _month_year),
     (_pattern(rf"(?i:\b(?:mid-|(?:in|since|during|until|by|of|from|before|after|early|late|mid)\s+))"
@@ -304,16 +323,19 @@ class DateResolver:
         published = article.published if article is not None else None
         mentions = find_dates(doc, published, fallback=self._fallback if self.fallback else None)
         events = list(doc._.events or ())
-        doc._.events = [
+        dated = [
             dataclasses.replace(event, date=date_event(doc, event, mentions, events, published))
             for event in events
         ]
+        doc._.events = carry_narrative_dates(doc.text, dated, mentions)
         return doc
 
     def _fallback(self, text: str, published: dt.date | None, future: bool) -> Resolution | None:
         """Ask dateparser about a rare DATE entity; reject what it invents."""
         if published is None and not re.search(_YEAR, text):
             return None
+        if _DURATION.fullmatch(text.strip()):
+            return None  # "2 months" (of unpaid salaries) is a length of time, not a date
         key = (published, future)
         parser = self._parsers.get(key)
         if parser is None:
@@ -544,6 +566,9 @@ def date_event(
                        for other in others)]
     if free:
         plain = [m for m in free if not m.reporting]
+        leading = [m for m in plain if _LEADING.fullmatch(doc.text, event.sentence.start, m.start)]
+        if leading:
+            return _event_date(leading[0], "sentence_opening")
         if plain:
             return _event_date(_nearest(plain, trigger.start), "same_sentence")
         return _event_date(_nearest(free, trigger.start), "reporting_date")
@@ -587,3 +612,53 @@ def _event_date(mention: DateMention, reason: str) -> EventDate:
         value=mention.value, precision=mention.precision, text=mention.text,
         start=mention.start, end=mention.end, reason=reason,
     )
+
+
+NARRATIVE_REASONS: frozenset[str] = frozenset({
+    "attached", "sentence_opening", "same_sentence", "previous_event",
+})
+
+
+def carry_narrative_dates(text: str, events: Sequence[Event],
+                          mentions: Sequence[DateMention] = ()) -> list[Event]:
+    """Date an undated event by the narrative date of its paragraph so far.
+
+    A report dates an incident once and goes on without repeating the date
+    ("On 9 May 2020, rebels attacked a base. Two soldiers were killed."), so an
+    event whose own sentence has no date (it would fall back to the publication
+    date) takes, from earlier sentences of the same paragraph, the date of the
+    closest event dated from the text or, when a date expression comes later
+    than that event (or there is none), that expression
+    (``reason="previous_event"``). Reporting dates ("said on Monday") are not
+    carried: they date a statement, not the incident.
+    """
+    order = sorted(range(len(events)), key=lambda i: events[i].trigger.start)
+    result = list(events)
+    previous: Event | None = None
+    for i in order:
+        event = result[i]
+        if previous is not None and "\n" in text[previous.trigger.end:event.sentence.start]:
+            previous = None
+        if event.date.reason == "publication_date":
+            carried = _narrative_date(text, event, previous, mentions)
+            if carried is not None:
+                event = dataclasses.replace(event, date=carried)
+                result[i] = event
+        if event.date.reason in NARRATIVE_REASONS:
+            previous = event
+    return result
+
+
+def _narrative_date(text: str, event: Event, previous: Event | None,
+                    mentions: Sequence[DateMention]) -> EventDate | None:
+    start = event.sentence.start
+    earlier = [m for m in mentions
+               if m.end <= start and m.value is not None and not m.reporting
+               and "\n" not in text[m.end:start]]
+    mention = earlier[-1] if earlier else None
+    if previous is not None and previous.sentence.start < start and (
+            mention is None or previous.trigger.start > mention.start):
+        return dataclasses.replace(previous.date, reason="previous_event")
+    if mention is not None:
+        return _event_date(mention, "previous_event")
+    return None
