@@ -167,3 +167,67 @@ def test_extract_events_codes_cameo_quad_class_and_goldstein(code):
     assert protest.cameo and protest.cameo.startswith("14")
     assert protest.quad_class == 4
     assert -10 <= protest.goldstein <= 0
+
+
+def test_extract_events_promise_of_cooperative_act_is_agree(code):
+    doc = code("Syria says it is willing to withdraw its troops from Lebanon.")
+    agree = _events(doc, "AGREE")
+    assert agree and _countries(agree[0].source) == {"SYR"}
+    assert agree[0].cameo.startswith("03")
+
+
+def test_extract_events_conditional_conflict_act_is_threaten(code):
+    doc = code("The opposition party said it will boycott the vote unless the president resigns.")
+    threaten = _events(doc, "THREATEN")
+    assert threaten and threaten[0].cameo.startswith("13")
+
+
+def test_extract_events_demand_targets_the_clause_subject(code):
+    doc = code("Kenya demanded that Uganda withdraw its soldiers from the island.")
+    request = _events(doc, "REQUEST")[0]
+    assert _countries(request.source) == {"KEN"}
+    assert _countries(request.target) == {"UGA"}
+
+
+def test_extract_events_threat_targets_the_intended_act_target(code):
+    doc = code("Peru threatened to break diplomatic relations with Chile.")
+    threaten = _events(doc, "THREATEN")[0]
+    assert _countries(threaten.target) == {"CHL"}
+
+
+def test_extract_events_protest_targets_the_local_government(code):
+    doc = code("Thousands of teachers protested in Lima on Monday.")
+    protest = _events(doc, "PROTEST")[0]
+    assert _countries(protest.target) == {"PER"}
+    assert protest.target[0].sector == "GOV"
+
+
+def test_extract_events_release_of_named_people_is_concede(code):
+    doc = code("Belarus released the opposition politician Maria Ivanova on Friday.")
+    assert _events(doc, "CONCEDE")
+
+
+def test_extract_events_motive_phrase_is_background(code):
+    doc = code("Militants shelled the town in retaliation for an airstrike that killed 41 people.")
+    shelling = next(e for e in doc._.events if e.trigger.text.startswith("shelled"))
+    background = next(e for e in doc._.events if e.trigger.text.startswith("killed"))
+    assert shelling.confidence > background.confidence
+
+
+def test_extract_events_later_reference_does_not_outrank_the_report(code):
+    doc = code("Gunmen stormed a police station in the north. "
+               "Officials blamed a local militia for the attack.")
+    storming = next(e for e in doc._.events if e.type == "ASSAULT")
+    later = [e for e in doc._.events if e.trigger.text == "attack"]
+    assert all(e.confidence < storming.confidence for e in later)
+
+
+def test_extract_events_modifiers_are_not_triggers(code):
+    doc = code("The minister addressed other pressing issues at the summit.")
+    assert not _events(doc, "REQUEST")
+
+
+def test_extract_events_explosive_device_is_an_assault(code):
+    doc = code("Soldiers defused an explosive device near the market.")
+    assault = _events(doc, "ASSAULT")
+    assert assault and assault[0].mode == "explosives"

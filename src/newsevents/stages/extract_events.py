@@ -36,6 +36,8 @@ from newsevents.types import Span as TextSpan
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 TARGET_PREPS = {"against", "on", "with", "to", "at", "for", "into", "toward", "towards", "upon",
                 "over", "from"}
+DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
+MOTIVE_WORDS = {"retaliation", "response", "revenge", "reprisal", "avenge"}
 MAX_TRIGGER_GAP = 3  # tokens between a trigger's head and the particle/object shown with it
 PERSON_OBJECT = "person"  # lexicon object class: any named person or group of people
 PEOPLE_NOUNS = {"people", "civilian", "resident", "villager", "member", "man", "woman", "child",
@@ -129,13 +131,18 @@ class EventExtractor:
         headings = heading_ranges(doc.text)
         actors = actor_index(doc)
         events: list[Event] = []
+        seen_types: set[str] = set()
         for sent in doc.sents:
             if in_ranges(sent.start_char, headings) or not sent.text.strip():
                 continue
             coded: list[Event] = []
             for match in self._matches(sent):
                 event = self._event(match, sent, actors)
-                if event is None or event.confidence < self.min_confidence:
+                if event is None:
+                    continue
+                if event.type in seen_types and _refers_back(match.token, event):
+                    event = replace(event, confidence=round(event.confidence * 0.75, 3))
+                if event.confidence < self.min_confidence:
                     continue
                 coded.append(event)
                 intent = self._intent_event(match.token, event)
@@ -144,6 +151,7 @@ class EventExtractor:
             for event in self._main_events(coded):
                 events.append(replace(event, id=f"{article_id}-e{len(events) + 1}",
                                       article_id=article_id))
+            seen_types.update(event.type for event in coded)
         doc._.events = events
         return doc
 
@@ -274,6 +282,8 @@ class EventExtractor:
             confidence *= 0.8
         if self._is_subordinate(token):
             confidence *= 0.85
+        if _is_motive(token):
+            confidence *= 0.6
         if not source and not target:
             confidence *= 0.85
         trigger_span = self._trigger_span(match)
@@ -661,6 +671,26 @@ def _embedded(token: Token, triggers: set[int]) -> bool:
         if current.i in triggers:
             return True
     return False
+
+
+def _is_motive(token: Token) -> bool:
+    """Inside a motive or background phrase: "in retaliation for an airstrike that killed 41"."""
+    return any(ancestor.lemma_.lower() in MOTIVE_WORDS for ancestor in token.ancestors)
+
+
+def _refers_back(token: Token, event: Event) -> bool:
+    """ "the attack", "this blast" with no actors of its own, after such an event was coded.
+
+    It names an event already reported ("sources attributed the attack to …"),
+    so it must not outrank the report itself.
+    """
+    if token.pos_ != "NOUN" or event.source or event.target:
+        return False
+    definite = any(child.dep_ == "det" and child.lower_ in DEFINITE_DETERMINERS
+                   for child in token.children)
+    specific = any(child.dep_ in ("nummod", "compound", "amod") or child.ent_type_ == "DATE"
+                   for child in token.children)
+    return definite and not specific
 
 
 def _object_matches(token: Token, wanted: frozenset[str]) -> bool:
