@@ -1,0 +1,84 @@
+"""The pipeline runner: pieces of long articles, failure capture, parallel workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newsevents import pipeline
+from newsevents.types import Article
+
+pytestmark = pytest.mark.slow
+
+PARAGRAPH = (
+    "Gunmen attacked a police checkpoint in Mandera on Sunday, killing three officers. "
+    "The government of Kenya condemned the attack and called on residents to stay calm.\n\n"
+)
+
+
+def _article(text: str, article_id: str = "a1") -> Article:
+    return Article(id=article_id, text=text, published=dt.date(2024, 11, 20))
+
+
+def _spans(result):
+    for event in result.events:
+        yield event.trigger
+        yield event.sentence
+        yield from event.source + event.target
+        if event.location is not None:
+            yield event.location
+    yield from result.quotes
+    yield from result.places
+    yield from result.actors
+
+
+def test_pipeline_long_article_is_cut_into_pieces_with_offsets_kept(nlp, monkeypatch):
+    monkeypatch.setattr(pipeline, "PIECE_CHARS", 400)
+    text = PARAGRAPH * 6
+    (result,) = list(pipeline.process([_article(text)], nlp=nlp))
+    assert not result.failures
+    assert len(result.events) >= 6 * 2
+    assert len({event.id for event in result.events}) == len(result.events)
+    for span in _spans(result):
+        assert text[span.start:span.end] == span.text
+    assert max(event.trigger.start for event in result.events) > len(text) - len(PARAGRAPH)
+
+
+def test_pipeline_pieces_split_at_paragraph_breaks(monkeypatch):
+    monkeypatch.setattr(pipeline, "PIECE_CHARS", 600)
+    text = ("word " * 50 + "\n\n") * 10
+    pieces = list(pipeline._pieces(text))
+    assert len(pieces) > 1
+    assert "".join(piece for _, piece in pieces) == text
+    for offset, piece in pieces:
+        assert len(piece) <= 600
+        assert text[offset:offset + len(piece)] == piece
+        assert piece.endswith("\n") or offset + len(piece) == len(text)
+
+
+def test_pipeline_stage_failure_becomes_a_failure_row_and_the_run_goes_on(nlp, monkeypatch):
+    geolocator = nlp.get_pipe("geolocate")
+    original = type(geolocator).__call__
+
+    def explode(self, doc):
+        if "Mandera" in doc.text:
+            raise ValueError("gazetteer exploded")
+        return original(self, doc)
+
+    monkeypatch.setattr(type(geolocator), "__call__", explode)
+    articles = [_article(PARAGRAPH, "bad"), _article("Police arrested 12 protesters in Lima.", "ok")]
+    bad, good = list(pipeline.process(articles, nlp=nlp))
+    assert [f.code for f in bad.failures] == ["E001"]
+    assert bad.failures[0].stage == "geolocate" and bad.failures[0].article_id == "bad"
+    assert "gazetteer exploded" in bad.failures[0].message
+    assert not good.failures and good.events
+
+
+def test_pipeline_two_workers_give_the_same_events_as_one(nlp):
+    articles = [_article(PARAGRAPH, f"a{i}") for i in range(6)]
+    serial = list(pipeline.process(articles, nlp=nlp))
+    parallel = list(pipeline.process(articles, workers=2, batch_size=2))
+    assert [r.article.id for r in parallel] == [a.id for a in articles]
+    assert [[e.type for e in r.events] for r in parallel] == [
+        [e.type for e in r.events] for r in serial]
