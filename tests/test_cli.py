@@ -97,7 +97,7 @@ def test_cli_extract_bad_date_is_a_usage_error(article_file):
 
 
 def test_cli_every_command_has_help_with_an_example():
-    for name, command in cli.commands.items():
+    for name in cli.commands:
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"{name} --help shows no example"

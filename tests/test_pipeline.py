@@ -67,7 +67,8 @@ def test_pipeline_stage_failure_becomes_a_failure_row_and_the_run_goes_on(nlp, m
         return original(self, doc)
 
     monkeypatch.setattr(type(geolocator), "__call__", explode)
-    articles = [_article(PARAGRAPH, "bad"), _article("Police arrested 12 protesters in Lima.", "ok")]
+    articles = [_article(PARAGRAPH, "bad"),
+                _article("Police arrested 12 protesters in Lima.", "ok")]
     bad, good = list(pipeline.process(articles, nlp=nlp))
     assert [f.code for f in bad.failures] == ["E001"]
     assert bad.failures[0].stage == "geolocate" and bad.failures[0].article_id == "bad"

@@ -125,8 +125,9 @@ def _echo_result(result: ArticleResult, output_format: str) -> None:
         source = "+".join(_actor_label(a) for a in event.source) or "-"
         target = "+".join(_actor_label(a) for a in event.target) or "-"
         where = ""
-        if event.location:
-            where = f" at {event.location.name} ({event.location.lat:.2f}, {event.location.lon:.2f})"
+        place = event.location
+        if place is not None and place.lat is not None and place.lon is not None:
+            where = f" at {place.name} ({place.lat:.2f}, {place.lon:.2f})"
         when = f", {event.date.value.isoformat()}" if event.date.value else ""
         flags = "".join(
             f" [{flag}]" for flag, on in (("negated", event.negated),

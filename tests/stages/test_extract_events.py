@@ -64,7 +64,7 @@ def test_resolve_actors_sector_nouns_take_nationality(code):
 
 
 def test_resolve_actors_compound_actor(code):
-    doc = code("Senior Hungarian and Romanian officials agreed on Wednesday to reopen the crossing.")
+    doc = code("Senior Hungarian and Romanian officials agreed on Wednesday to reopen the border.")
     compound = next(a for a in doc._.actors if a.kind == "compound")
     assert [m.country for m in compound.members] == ["HUN", "ROU"]
     assert compound.sector == "GOV"

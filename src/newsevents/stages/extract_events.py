@@ -195,7 +195,8 @@ class EventExtractor:
             if match is None:
                 continue
             governor = token.head
-            if token.dep_ in ("dobj", "nsubjpass") and (governor.i, match.trigger.type) in verb_types:
+            same_as_verb = (governor.i, match.trigger.type) in verb_types
+            if token.dep_ in ("dobj", "nsubjpass") and same_as_verb:
                 continue
             noun_matches.append(match)
         triggers = {m.token.i for m in verb_matches} | {m.token.i for m in noun_matches}
@@ -356,7 +357,9 @@ class EventExtractor:
         return False
 
     def _has_condition(self, token: Token) -> bool:
-        clauses = list(token.children) + (list(token.head.children) if token.dep_ == "xcomp" else [])
+        clauses = list(token.children)
+        if token.dep_ == "xcomp":
+            clauses += list(token.head.children)
         return any(
             child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless"
                                           for m in child.children)
@@ -641,8 +644,9 @@ class EventExtractor:
         """
         if token.dep_ in ("relcl", "acl", "advcl", "pcomp"):
             return True
-        return token.dep_ == "xcomp" and token.head.lemma_.lower() not in INTENT_HEADS | \
-            HYPOTHETICAL_HEADS and not token.head.lemma_.lower() in ("continue", "begin", "start")
+        head = token.head.lemma_.lower()
+        return token.dep_ == "xcomp" and head not in INTENT_HEADS | HYPOTHETICAL_HEADS | {
+            "continue", "begin", "start"}
 
     def _is_hypothetical(self, token: Token) -> bool:
         if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in token.children):
