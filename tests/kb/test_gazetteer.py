@@ -9,7 +9,13 @@ from importlib import resources
 import pytest
 import spacy
 
-from newsevents.kb.gazetteer import Candidate, Gazetteer, load_gazetteer, skeleton
+from newsevents.kb.gazetteer import (
+    Candidate,
+    Gazetteer,
+    _strip_admin_suffix,
+    load_gazetteer,
+    skeleton,
+)
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +155,29 @@ def test_gazetteer_small_foreign_town_loses_to_article_country() -> None:
 def test_gazetteer_apostrophe_and_article_variants(gazetteer: Gazetteer) -> None:
     assert gazetteer.best("Marib").country == "YEM"
     assert gazetteer.best("Ar-Raqqa").country == "SYR"
+
+
+def test_gazetteer_region_spelled_like_its_town() -> None:
+    # The town is known under one spelling, its province under another: "Helmsdeep
+    # province" is the region, found inside the town's country.
+    gazetteer = Gazetteer.from_candidates([
+        Candidate(1, "Helmsdeep", "IND", "Helmsdip", 21.0, 76.0, 40_000, "city"),
+        Candidate(2, "Helmsdip", "IND", "Helmsdip", 21.2, 76.1, 800_000, "admin1"),
+    ])
+    best = gazetteer.best("Helmsdeep province")
+    assert (best.name, best.feature, best.match) == ("Helmsdip", "admin1", "fuzzy")
+
+
+def test_gazetteer_fuzzy_region_abroad_is_dropped_against_context() -> None:
+    gazetteer = Gazetteer.from_candidates([
+        Candidate(1, "Belfalas", "PAK", "Belfalas", 29.0, 66.0, 500_000, "admin1"),
+    ])
+    assert gazetteer.best("Belfallas").name == "Belfalas"
+    assert gazetteer.rank("Belfallas", context_countries=["IND"]) == []
+    assert gazetteer.rank("Belfallas", context_countries=["PAK"])[0].name == "Belfalas"
+
+
+@pytest.mark.parametrize(("key", "stripped"), [
+    ("anorien oblysy", "anorien"), ("anorien region", "anorien"), ("anorien", None)])
+def test_gazetteer_local_region_words_are_stripped(key: str, stripped: str | None) -> None:
+    assert _strip_admin_suffix(key) == stripped

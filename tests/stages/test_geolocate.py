@@ -41,12 +41,12 @@ def vocab() -> spacy.vocab.Vocab:
     return spacy.blank("en").vocab
 
 
-def _doc(vocab, rows: list[tuple[str, int, str, str]]) -> Doc:
+def _doc(vocab, rows: list[tuple[str, int, str, str]], pos: list[str] | None = None) -> Doc:
     """rows: (word, head index, dep, entity IOB tag); every word followed by a space."""
     words = [row[0] for row in rows]
     spaces = [i + 1 < len(rows) and rows[i + 1][0] not in ".," for i in range(len(rows))]
     return Doc(vocab, words=words, spaces=spaces, heads=[row[1] for row in rows],
-               deps=[row[2] for row in rows], ents=[row[3] for row in rows])
+               deps=[row[2] for row in rows], ents=[row[3] for row in rows], pos=pos)
 
 
 def _actor(doc: Doc, i: int, j: int, country: str) -> Actor:
@@ -206,6 +206,10 @@ def test_geolocate_place_offsets_index_the_text(geolocator, vocab, rows) -> None
     ("Police fired at protesters in Ciudad del Carmen, Campeche.",
      [["Ciudad del Carmen", "Campeche"]]),
     ("On 9 May 2020, Gondor troops shelled Edoras.", []),
+    ("Artillery shelled Edoras in the southern countryside of Anorien.",
+     [["Edoras", "Anorien"]]),
+    ("A mine exploded near Osgiliath in eastern Anorien countryside.",
+     [["Osgiliath", "Anorien"]]),
 ])
 def test_geolocate_finds_place_chains(text: str, chains: list[list[str]]) -> None:
     assert [[text[a:b] for a, b in chain] for chain in _find_chains(text)] == chains
@@ -250,6 +254,82 @@ def test_geolocate_origin_after_from_is_not_the_location(geolocator, vocab) -> N
     ])
     doc._.events = [_event(doc, 1)]
     assert geolocator(doc)._.events[0].location.text == "Osgiliath"
+
+
+def test_geolocate_chain_names_agree_on_one_country(geolocator, vocab) -> None:
+    # "Riots broke out in Edoras , Anorien ." -- both countries have an Anorien (Pakistan's
+    # is bigger), but only India has an Edoras: read together, the chain is Indian.
+    doc = _doc(vocab, [
+        ("Riots", 1, "nsubj", "O"), ("broke", 1, "ROOT", "O"), ("out", 1, "prt", "O"),
+        ("in", 1, "prep", "O"), ("Edoras", 3, "pobj", "B-GPE"), (",", 4, "punct", "O"),
+        ("Anorien", 4, "appos", "B-GPE"), (".", 1, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 1)]
+    doc = geolocator(doc)
+    places = {p.text: p for p in doc._.places}
+    assert (places["Anorien"].country, places["Edoras"].country) == ("IND", "IND")
+    assert doc._.events[0].location.text == "Edoras"
+
+
+def test_geolocate_country_modifier_is_not_a_place(geolocator, vocab) -> None:
+    # "Traders protested the Pakistan rupee in Edoras ." -- "Pakistan" describes the rupee.
+    doc = _doc(vocab, [
+        ("Traders", 1, "nsubj", "O"), ("protested", 1, "ROOT", "O"), ("the", 4, "det", "O"),
+        ("Pakistan", 4, "compound", "B-GPE"), ("rupee", 1, "dobj", "O"), ("in", 1, "prep", "O"),
+        ("Edoras", 5, "pobj", "B-GPE"), (".", 1, "punct", "O"),
+    ], pos=["NOUN", "VERB", "DET", "PROPN", "NOUN", "ADP", "PROPN", "PUNCT"])
+    doc._.events = [_event(doc, 1)]
+    doc = geolocator(doc)
+    assert [p.text for p in doc._.places] == ["Edoras"]
+    assert doc._.events[0].location.text == "Edoras"
+
+
+def test_geolocate_country_inside_an_organisation_name_is_not_a_place(geolocator,
+                                                                       vocab) -> None:
+    # "The Bank of Pakistan opened in Edoras ."
+    doc = _doc(vocab, [
+        ("The", 1, "det", "O"), ("Bank", 4, "nsubj", "B-ORG"), ("of", 1, "prep", "I-ORG"),
+        ("Pakistan", 2, "pobj", "B-GPE"), ("opened", 4, "ROOT", "O"), ("in", 4, "prep", "O"),
+        ("Edoras", 5, "pobj", "B-GPE"), (".", 4, "punct", "O"),
+    ], pos=["DET", "PROPN", "ADP", "PROPN", "VERB", "ADP", "PROPN", "PUNCT"])
+    doc._.events = [_event(doc, 4)]
+    assert [p.text for p in geolocator(doc)._.places] == ["Edoras"]
+
+
+def test_geolocate_actor_countries_rank_places(geolocator, vocab) -> None:
+    # "The army killed two militants in Anorien ." -- the army and the militants are
+    # India's (actors with a stated country), so Anorien is India's region, not
+    # Pakistan's bigger one.
+    doc = _doc(vocab, [
+        ("The", 1, "det", "O"), ("army", 2, "nsubj", "O"), ("killed", 2, "ROOT", "O"),
+        ("two", 4, "nummod", "O"), ("militants", 2, "dobj", "O"), ("in", 2, "prep", "O"),
+        ("Anorien", 5, "pobj", "B-GPE"), (".", 2, "punct", "O"),
+    ])
+    army, militants = _actor(doc, 1, 2, "IND"), _actor(doc, 4, 5, "IND")
+    doc._.actors = [army, militants]
+    doc._.events = [_event(doc, 2, source=[army], target=[militants])]
+    assert geolocator(doc)._.events[0].location.country == "IND"
+    # A country the actor resolver only read off a place is no evidence.
+    doc._.actors = [dataclasses.replace(actor, reason="place_as_actor")
+                    for actor in (army, militants)]
+    assert geolocator(doc)._.events[0].location.country == "PAK"
+
+
+def test_geolocate_chain_after_a_town_stays_in_its_country(vocab) -> None:
+    # "Fighting in Rivendell ( Bree , Edoras )": Edoras is a town used as the container;
+    # Bree is only a small town abroad, so it stays out instead of moving the event.
+    _extensions()
+    geolocator = Geolocator(Gazetteer.from_candidates(PLACES + [
+        Candidate(106, "Bree", "PAK", "Anorien", 30.0, 67.0, 20_000, "city")]))
+    doc = _doc(vocab, [
+        ("Fighting", 0, "ROOT", "O"), ("in", 0, "prep", "O"), ("Rivendell", 1, "pobj", "B-GPE"),
+        ("(", 2, "punct", "O"), ("Bree", 2, "appos", "B-GPE"), (",", 4, "punct", "O"),
+        ("Edoras", 4, "appos", "B-GPE"), (")", 2, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 0)]
+    doc = geolocator(doc)
+    assert {p.text: p.country for p in doc._.places if p.reason is None} == {"Edoras": "IND"}
+    assert doc._.events[0].location.text == "Edoras"
 
 
 # -- the real model ---------------------------------------------------------

@@ -44,7 +44,7 @@ from newsevents.kb.countries import ADMIN1_DATA, Countries, load_countries, norm
 CandidateFeature = Literal["country", "admin1", "city"]
 SuffixKind = Literal["admin", "city", "district"]
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CITIES_FILE = "cities1000.json"
 # Cities at least this big are indexed under their Latin-script alternate
 # names too; smaller ones only under their main name, because small-town
@@ -59,6 +59,8 @@ FOREIGN_TOWN_POPULATION = 100_000
 
 _ADMIN_SUFFIXES = ("province", "region", "governorate", "oblast", "state", "prefecture",
                    "territory", "krai", "department", "provinces", "regions")
+# Words for "region" in GeoNames' local names ("Türkistan oblysy"); stripped when indexing.
+_LOCAL_ADMIN_SUFFIXES = ("oblysy", "oblast'", "oblast’", "viloyati", "vilayeti", "welayaty")
 _CITY_SUFFIXES = ("city", "town", "village")
 _DISTRICT_SUFFIXES = ("district", "county", "municipality", "division")
 # Nouns after a name that say what kind of place it is ("Donetsk region").
@@ -177,8 +179,19 @@ class Gazetteer:
         fuzzy = {code for code in (self._iso3(c) for c in fuzzy_countries) if code}
         if fuzzy and not any(candidate.country in fuzzy for candidate, _ in matches):
             matches += self._fuzzy_matches(name, fuzzy)
+        if matches and not any(candidate.feature != "city" for candidate, _ in matches):
+            # A town's region often shares its name in another spelling ("Idleb
+            # province" for Idlib): regions spelled alike in the towns' countries.
+            found = {candidate.country for candidate, _ in matches}
+            matches += [(candidate, kind) for candidate, kind in self._fuzzy_matches(name, found)
+                        if candidate.feature == "admin1"
+                        and _similarity(name, candidate.name) >= FUZZY_ADMIN1_SIMILARITY]
         if not matches:
-            matches = self._fuzzy_admin1(name)
+            known = fuzzy | context | ({hint} if hint else set())
+            # With the article's countries known, a lone region abroad spelled
+            # alike ("Terage" for Tauragė) is a guess against the evidence.
+            matches = [(candidate, kind) for candidate, kind in self._fuzzy_admin1(name)
+                       if not known or candidate.country in known]
         big_city = any(
             candidate.feature == "city" and candidate.population >= CITY_OVER_ADMIN1_POPULATION
             for candidate, _ in matches
@@ -478,6 +491,9 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]]]:
             add(stripped, position, alternate=False)
         for alias in aliases:
             add(normalise_key(alias), position, alternate=True)
+            stripped = _strip_admin_suffix(normalise_key(alias))
+            if stripped:
+                add(stripped, position, alternate=True)
     for city in _read_cities().values():
         position = len(records)
         population = int(city.get("population") or 0)
@@ -494,7 +510,7 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]]]:
 
 def _strip_admin_suffix(key: str) -> str | None:
     words = key.split(" ")
-    if len(words) > 1 and words[-1] in _ADMIN_SUFFIXES:
+    if len(words) > 1 and (words[-1] in _ADMIN_SUFFIXES or words[-1] in _LOCAL_ADMIN_SUFFIXES):
         return " ".join(words[:-1])
     return None
 

@@ -19,6 +19,7 @@
 """
 
 import dataclasses
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -76,7 +77,12 @@ _CHAIN_NAME = re.compile(
     rf"(?: (?i:{_KIND_NOUNS})\b)?"
     rf"(?P<plain> (?i:{_PLAIN_NOUNS})\b)?"
 )
-_CHAIN_LINK = re.compile(r"\s*,\s*|\s*\(\s*|\s+(?:in|of)\s+(?:the\s+)?")
+_DIRECTION = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|"
+              r"central|rural|greater)")
+# "Kinda in Idleb", "Foah in the southern countryside of Idleb", "Zinar in eastern Raqqa".
+_CHAIN_LINK = re.compile(
+    r"\s*,\s*|\s*\(\s*|\s+(?:in|of)\s+(?:the\s+)?"
+    rf"(?:(?i:{_DIRECTION})\s+)?(?:(?i:{_PLAIN_NOUNS}|part|parts|outskirts|suburbs)\s+of\s+)?")
 # How far above a chained candidate must stay ahead to keep a non-first name a city
 # rather than the same-name region ("Veracruz, Veracruz": the second is the state).
 CONTAINER_ADMIN1_MARGIN = 0.35
@@ -85,6 +91,18 @@ CHAIN_OPTIONS = 4
 CHAIN_OPTION_MARGIN = 0.25
 # Bonus of a candidate that lies in the region or country named after it.
 CONTAINED_BONUS = 0.3
+# Names of a chain that must have an entry in one country for the chain to be read
+# there ("Bamenda town (Mezam, Nord-Ouest)": Bamenda and Nord-Ouest are both Cameroon's).
+CHAIN_VOTES = 2
+# Dependencies by which a country word modifies another noun ("US dollar", "Kazakh
+# government"); such a word is context, never the event's place.
+MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
+# Evidence weights of the first pass (how often a country counts).
+CHAIN_WEIGHT = 2
+ACTOR_WEIGHT = 1
+DERIVED_ACTOR_REASONS = frozenset({"place_as_actor", "coreference"})
+# A town given as inside a town ("Basira in the countryside of Deir-ez-Zor") lies near it.
+CITY_CONTAINER_KM = 150.0
 
 _DATELINE = re.compile(
     r"\A\s*(?P<city>[A-Z][A-Z'.\- ]{1,40}?[A-Z.])"
@@ -141,10 +159,14 @@ class Geolocator:
         """Every place mention of the Doc, geocoded with the article's context."""
         spans = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS]
         spans += self._actor_spans(doc)
+        # "the US dollar", "Ukrainian forces": a country word that only describes a thing
+        # is not where anything happened.
+        spans = [span for span in spans if not self._is_modifier(span)]
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
         chains = _find_chains(doc.text)
-        context = self._context(doc, spans, dateline, chains)
+        votes = [self._chain_vote(doc.text, chain) for chain in chains]
+        context = self._context(doc, spans, dateline, chains, votes)
         hint = self._hint(dateline, context)
         ranked_context = [code for code, _ in context.most_common()]
         mentions: list[_Mention] = []
@@ -154,7 +176,12 @@ class Geolocator:
             if mention.resolved:
                 mentions.append(dataclasses.replace(mention, dateline=True))
         for number, chain in enumerate(chains):
-            for mention in self._resolve_chain(doc, chain, hint=hint, context=ranked_context):
+            voted = votes[number]
+            inside = voted[0] if voted[1] >= CHAIN_VOTES else hint
+            for mention in self._resolve_chain(doc, chain, hint=inside, context=ranked_context):
+                span = doc.char_span(mention.place.start, mention.place.end)
+                if span is not None and self._is_modifier(span):
+                    continue  # "the Bank of Pakistan" names a bank, not a place
                 if not any(_overlaps(mention.place, [(m.place.start, m.place.end)])
                            for m in mentions):
                     mentions.append(dataclasses.replace(mention, chain=number))
@@ -188,6 +215,11 @@ class Geolocator:
             reason = "demonym" if matched is not None and matched[1] == "demonym" else "not_found"
             return _Mention(_unresolved(text, start, end, reason), root, 0.0)
         score = min(best.score, 1.0)
+        if margin and len({candidate.country for candidate in ranked}) == 1 \
+                and (hint is None or best.country == hint):
+            # A name found in one country only (and the article's, if known) is
+            # rarely an ordinary word that happens to name a town elsewhere.
+            margin = 0.0
         if score < self.min_score + margin:
             return _Mention(_unresolved(text, start, end, "below_threshold"), root, score)
         return _Mention(_place(text, start, end, best), root, score)
@@ -219,7 +251,9 @@ class Geolocator:
         best_total, best_mentions = -1.0, []
         for option in options:
             mentions = self._resolve_chain_under(doc, chain, option, hint=hint, context=context)
-            total = sum(m.score for m in mentions)
+            # Names resolved outside the container's country are not support for it.
+            total = sum(m.score for m in mentions
+                        if option is None or m.place.country == option.country)
             if total > best_total:
                 best_total, best_mentions = total, mentions
         return best_mentions
@@ -244,13 +278,19 @@ class Geolocator:
                 inner = [_contained(candidate, container) for candidate in ranked
                          if candidate.country == container.country
                          and candidate.feature != "country"
+                         and (container.feature != "city" or _near(candidate, container))
+                         and not (container.feature == "admin1" and candidate.match == "fuzzy"
+                                  and candidate.admin1 != container.admin1)
                          and not (candidate.feature == "admin1" and position == 0
                                   and candidate.geonameid == container.geonameid
                                   and candidate.name == container.name)]
                 inner.sort(key=lambda c: c.score, reverse=True)
                 # A country inside a country is a list ("Iran, Iraq"), not a chain;
-                # "Minna, Niger, Nigeria" keeps the Nigerian state.
-                if inner or not (ranked and ranked[0].feature == "country"):
+                # "Minna, Niger, Nigeria" keeps the Nigerian state. Towns after a town
+                # may be a list too ("Paris, London"): they keep their own reading.
+                if inner or not (ranked and (ranked[0].feature == "country"
+                                             or (container.feature == "city"
+                                                 and ranked[0].score >= CONTEXT_MIN_SCORE))):
                     ranked = inner
             if not ranked:
                 continue
@@ -262,12 +302,60 @@ class Geolocator:
                 best = dataclasses.replace(region, score=best.score) if region else best
             if min(best.score, 1.0) < self.min_score:
                 continue
-            qualified = container is not None and position < len(chain) - 1
+            qualified = (container is not None and position < len(chain) - 1
+                         and best.country == container.country and best.feature != "country")
             mentions.append(_Mention(_place(text, start, end, best), root,
                                      min(best.score, 1.0), qualified=qualified))
-            if best.feature in ("country", "admin1"):
+            if best.feature in ("country", "admin1") or position == len(chain) - 1:
+                # The chain's last name holds the others, whatever its kind: "Famale
+                # (Dessa, Tillaberi)" keeps Dessa inside Niger.
                 container = best
         return mentions
+
+    def _is_modifier(self, span: Span) -> bool:
+        """A country name or demonym that describes a non-place noun ("US dollar").
+
+        Capitals are left alone ("Baghdad airport" is in Baghdad), and so is a word
+        before a place noun ("Idlib province") or inside a longer place name.
+        """
+        root = span.root
+        head = root.head
+        if root.dep_ == "pobj" and head.lower_ == "of" and head.head.i != head.i \
+                and head.head.pos_ == "PROPN" and head.head.is_title:
+            # "the Islamic State of Iraq", "the Bank of England": part of a name.
+            head = head.head
+        elif root.dep_ not in MODIFIER_DEPS or head.i == root.i:
+            return False
+        if span.start <= head.i < span.end:
+            return False
+        if head.pos_ not in ("NOUN", "PROPN") or head.lower_ in PLACE_SUFFIXES \
+                or head.ent_type_ in PLACE_LABELS:
+            return False
+        matched = self.countries.match(span.text)
+        if root.dep_ == "pobj":
+            return matched is not None and matched[1] in ("name", "code")
+        return matched is not None and matched[1] in ("name", "code", "demonym")
+
+    def _chain_vote(self, text: str, chain: list[tuple[int, int]]) -> tuple[str | None, int]:
+        """The country in which most of the chain's names have an entry, and how many.
+
+        Read jointly, "Bamenda town (Mezam, Nord-Ouest)" is in Cameroon: Bamenda is
+        only there, and Cameroon has a Nord-Ouest too (Haiti's is the main-name
+        match). Ties go to the reading the last name ranks first.
+        """
+        counts: Counter[str] = Counter()
+        for start, end in chain:
+            counts.update({candidate.country for candidate in self.gazetteer.lookup(text[start:end])})
+        if not counts:
+            return None, 0
+        top = max(counts.values())
+        if top < CHAIN_VOTES:
+            return None, top
+        start, end = chain[-1]
+        order = [candidate.country for candidate in self.gazetteer.rank(text[start:end])]
+        tied = [code for code, count in counts.items() if count == top]
+        tied.sort(key=lambda code: order.index(code) if code in order else len(order))
+        return tied[0], top
 
     def _actor_spans(self, doc: Doc) -> list[Span]:
         """Non-place entities that name a country or capital ("Washington said")."""
@@ -320,33 +408,61 @@ class Geolocator:
 
     def _context(self, doc: Doc, spans: list[Span],
                  dateline: tuple[str, int, int, str | None] | None,
-                 chains: Sequence[list[tuple[int, int]]] = ()) -> Counter[str]:
+                 chains: Sequence[list[tuple[int, int]]] = (),
+                 votes: Sequence[tuple[str | None, int]] = ()) -> Counter[str]:
         """How often each country is evidenced in the article (first pass).
 
-        The last name of a chain ("…, Kirkuk, Iraq", "(Dori, Seno)") counts
-        twice when it is a country and once when it is a region: it is how
-        summaries state the country.
+        A chain whose names agree on a country ("Thyolo (Thyolo, Southern)")
+        counts twice for it; otherwise its last name ("…, Kirkuk, Iraq",
+        "(Dori, Seno)") counts twice when it is a country and once when it is
+        a region or a confident town: it is how summaries state the country.
+        Actors with a country ("the Nigerien army") and nationality words
+        count once: weaker than places, they still say whose territory a
+        village name is likely in.
         """
         counts: Counter[str] = Counter()
-        for chain in chains:
+        for number, chain in enumerate(chains):
+            voted, agreeing = votes[number] if number < len(votes) else (None, 0)
+            if voted is not None and agreeing >= CHAIN_VOTES:
+                counts[voted] += CHAIN_WEIGHT
+                continue
             start, end = chain[-1]
             best = self.gazetteer.best(doc.text[start:end])
             if best is not None and best.feature == "country":
-                counts[best.country] += 2
-            elif best is not None and best.feature == "admin1" and best.score >= CONTEXT_MIN_SCORE:
+                counts[best.country] += CHAIN_WEIGHT
+            elif best is not None and best.score >= CONTEXT_MIN_SCORE:
                 counts[best.country] += 1
         if dateline is not None and dateline[3]:
             counts[dateline[3]] += 2
-        for ent in doc.ents:
-            if ent.label_ != "NORP":
+        counts.update(self._nationalities(doc))
+        for actor in doc._.actors or ():
+            # An actor whose country was read off a place or the context ("villagers
+            # from Bate") would only echo the gazetteer's own guess back.
+            if actor.reason is not None and (actor.reason in DERIVED_ACTOR_REASONS
+                                             or actor.reason.startswith("country_from")):
                 continue
-            matched = self.countries.match(ent.text)
-            if matched is not None:
-                counts[matched[0].iso3] += 1
+            country = self.countries.by_code(actor.country) if actor.country else None
+            if country is not None:
+                counts[country.iso3] += ACTOR_WEIGHT
         for span in spans:
             best = self.gazetteer.best(span.text)
             if best is not None and (best.feature == "country" or best.score >= CONTEXT_MIN_SCORE):
                 counts[best.country] += 1
+        return counts
+
+    def _nationalities(self, doc: Doc) -> Counter[str]:
+        """Countries of the demonyms in the text ("Nigerien", "Lebanese"), once per word."""
+        counts: Counter[str] = Counter()
+        seen: dict[str, str | None] = {}
+        for token in doc:
+            if not token.is_title or token.pos_ not in ("ADJ", "PROPN", "NOUN"):
+                continue
+            if token.text not in seen:
+                matched = self.countries.match(token.text)
+                seen[token.text] = matched[0].iso3 if matched and matched[1] == "demonym" else None
+            code = seen[token.text]
+            if code is not None:
+                counts[code] += 1
         return counts
 
     def _hint(self, dateline: tuple[str, int, int, str | None] | None,
@@ -423,6 +539,17 @@ def _contained(candidate: Candidate, container: Candidate) -> Candidate:
     if container.feature == "admin1" and candidate.admin1 == container.admin1:
         bonus = CONTAINED_BONUS
     return dataclasses.replace(candidate, score=round(candidate.score + bonus, 4))
+
+
+def _near(candidate: Candidate, city: Candidate) -> bool:
+    """Whether the candidate lies within ``CITY_CONTAINER_KM`` of the city (unknown: yes)."""
+    if candidate.lat is None or candidate.lon is None or city.lat is None or city.lon is None:
+        return True
+    lat1, lon1 = math.radians(candidate.lat), math.radians(candidate.lon)
+    lat2, lon2 = math.radians(city.lat), math.radians(city.lon)
+    a = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a))) <= CITY_CONTAINER_KM
 
 
 def _preposition(root: Token | None) -> str | None:

@@ -173,8 +173,8 @@ class ActorResolver:
         label = ent.label_
         if label == "PERSON" and self.kb.is_group_word(text):
             label = "NORP"
-        elif label == "PERSON" and _is_country_name(self.countries, text):
-            label = "GPE"
+        elif label == "PERSON":
+            label = _country_word_label(self.countries, text) or label
         if label == "PERSON":
             draft.kind = "person"
             draft.name = _strip_possessive(text)
@@ -467,12 +467,18 @@ class ActorResolver:
         return resolved
 
 
-def _is_country_name(countries: Countries, text: str) -> bool:
-    """A one-word country name the small model took for a person ("Nepal")."""
+def _country_word_label(countries: Countries, text: str) -> str | None:
+    """The label a one-word country name or demonym deserves when NER took it for a person.
+
+    The small model tags "Nepal" or "Nigerien" as PERSON; a given name that is
+    also a country ("Jordan", "Chad") stays a person.
+    """
     if " " in text or text in PERSONAL_NAMES_THAT_ARE_COUNTRIES:
-        return False
+        return None
     matched = countries.match(text)
-    return matched is not None and matched[1] == "name"
+    if matched is None:
+        return None
+    return {"name": "GPE", "demonym": "NORP"}.get(matched[1])
 
 
 def _same_person(full: str | None, short: str | None) -> bool:
