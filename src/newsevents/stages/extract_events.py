@@ -494,7 +494,9 @@ class EventExtractor:
                     elif child.lower_ in TARGET_PREPS or child.lower_ == "of":
                         target += self._actors_at(pobj, actors)
         if trigger.type not in OCCURRENCE_TYPES:
-            if not source and not target:
+            # a bare relational noun needs an actor of its own; a specific one ("joint
+            # exercises", "peace talks") reports an event and takes the clause's subject
+            if not source and not target and not trigger.objects:
                 return None
             if not source:
                 governor = self._governing_verb(token)
