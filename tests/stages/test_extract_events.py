@@ -231,3 +231,15 @@ def test_extract_events_explosive_device_is_an_assault(code):
     doc = code("Soldiers defused an explosive device near the market.")
     assault = _events(doc, "ASSAULT")
     assert assault and assault[0].mode == "explosives"
+
+
+def test_resolve_actors_known_organisation_inside_a_longer_name(code):
+    doc = code("The United Nations Security Council held an emergency meeting on Ukraine.")
+    council = next(a for a in doc._.actors if "Security Council" in a.text)
+    assert council.country == "IGO" and council.name == "United Nations"
+
+
+def test_extract_events_intended_deployment_is_not_a_threat(code):
+    doc = code("Under the truce, the Lebanese army will deploy soldiers along the border.")
+    assert _events(doc, "MOBILIZE")
+    assert not _events(doc, "THREATEN")

@@ -398,3 +398,14 @@ def test_geolocate_model_chain_prefers_the_container_country(nlp) -> None:
 def test_geolocate_model_region_spelling_variant(nlp) -> None:
     places = _places(nlp, "Militia fighters shelled a village in Chora district, Urozgan.")
     assert (places["Urozgan"].country, places["Urozgan"].feature) == ("AFG", "admin1")
+
+
+@pytest.mark.slow
+def test_geolocate_countries_in_a_list_are_not_regions_of_each_other(model):
+    from newsevents.stages.geolocate import Geolocator
+    from newsevents.kb.gazetteer import load_gazetteer
+
+    doc = model("The council met at the request of Britain, France and other members.")
+    doc = Geolocator(load_gazetteer())(doc)
+    britain = next(p for p in doc._.places if p.text == "Britain")
+    assert britain.country == "GBR" and britain.feature == "country"

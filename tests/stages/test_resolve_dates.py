@@ -237,3 +237,20 @@ def test_resolve_dates_factory_builds_from_config() -> None:
     nlp = spacy.blank("en")
     component = nlp.add_pipe(FACTORY, config={"fallback": False})
     assert isinstance(component, DateResolver) and component.fallback is False
+
+
+@pytest.mark.slow
+def test_resolve_dates_a_date_inside_another_noun_phrase_is_not_the_event_date(model):
+    from newsevents.stages.resolve_dates import DateResolver
+
+    text = "The students demand an end to quotas for relatives of veterans of the 1971 war."
+    doc = model(text)
+    start = text.index("demand")
+    doc._.article = Article(id="q", text=text, published=PUBLISHED)
+    doc._.events = [Event(
+        id="q-e1", article_id="q", type="REQUEST", mode=None, contexts=(), cameo="020",
+        quad_class=1, goldstein=3.0, source=(), target=(),
+        trigger=Span("demand", start, start + 6), sentence=Span(text, 0, len(text)),
+        confidence=0.8)]
+    (event,) = DateResolver()(doc)._.events
+    assert event.date.value == PUBLISHED and event.date.reason == "publication_date"

@@ -68,6 +68,20 @@ class ActorKB:
         key = key.removeprefix("the ")
         return self._organisations.get(key)
 
+    def organisation_within(self, name: str) -> KnownActor | None:
+        """The longest known organisation named inside a longer name.
+
+        "United Nations Security Council" → United Nations; acronyms and names of
+        fewer than two words are not searched for inside others.
+        """
+        words = _key(name).split()
+        for size in range(len(words) - 1, 1, -1):
+            for start in range(len(words) - size + 1):
+                known = self._organisations.get(" ".join(words[start:start + size]))
+                if known is not None:
+                    return known
+        return None
+
     def person(self, name: str) -> KnownActor | None:
         return self._persons.get(_key(name))
 

@@ -63,7 +63,8 @@ REFUSAL_HEADS = {"refuse", "decline", "reject", "fail"}
 OCCURRENCE_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
 BLAME_TYPES = {"ACCUSE", "REJECT"}
 VERBAL_TYPES = {"AGREE", "REQUEST", "ACCUSE", "THREATEN"}
-CONFLICT_TYPES = {"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "REJECT", "PROTEST"}
+# an intended deployment is not by itself a threat ("the army will deploy to the south")
+CONFLICT_TYPES = {"SANCTION", "COERCE", "ASSAULT", "REJECT", "PROTEST"}
 FUTURE_AUX = {"will", "'ll", "shall", "would"}
 INTENT_HEADS = {  # words that are triggers themselves ("promise", "threaten") are not here
     "willing", "prepared", "ready", "plan", "intend", "decide", "determined", "want", "wish",
@@ -723,10 +724,12 @@ def _has_negative_prefix(token: Token) -> bool:
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:
-    seen: set[tuple[int, int]] = set()
+    """Each actor once: two mentions of one identity ("Bangladesh … Bangladesh") count once."""
+    seen: set[tuple[str | None, ...]] = set()
     unique = []
     for actor in actors:
-        key = (actor.start, actor.end)
+        key = (actor.name, actor.country, actor.sector, actor.kind) if actor.name else (
+            str(actor.start), str(actor.end))
         if key not in seen:
             seen.add(key)
             unique.append(actor)

@@ -268,13 +268,18 @@ class Geolocator:
             text = doc.text[start:end]
             span = doc.char_span(start, end, alignment_mode="expand")
             root = span.root if span is not None else None
+            names_country = position < len(chain) - 1 and self._names_country(text)
             if position == len(chain) - 1:
                 ranked = [last] if last is not None else []
+            elif names_country:
+                # a country name in a chain is a list item ("Britain, France"), never a
+                # region of the next name
+                ranked = self.gazetteer.rank(text)
             else:
                 inside = container.country if container is not None else hint
                 ranked = self.gazetteer.rank(text, country_hint=inside, context_countries=context,
                                              fuzzy_countries=[inside] if inside else [])
-            if container is not None:
+            if container is not None and not names_country:
                 inner = [_contained(candidate, container) for candidate in ranked
                          if candidate.country == container.country
                          and candidate.feature != "country"
@@ -311,6 +316,10 @@ class Geolocator:
                 # (Dessa, Tillaberi)" keeps Dessa inside Niger.
                 container = best
         return mentions
+
+    def _names_country(self, text: str) -> bool:
+        matched = self.countries.match(text)
+        return matched is not None and matched[1] == "name"
 
     def _is_modifier(self, span: Span) -> bool:
         """A country name or demonym that describes a non-place noun ("US dollar").

@@ -183,7 +183,9 @@ class ActorResolver:
                 self._apply_known(draft, known)
             return
         if label == "ORG" or label == "GPE" or label == "NORP":
-            known = self.kb.organisation(_strip_possessive(_strip_the(text)))
+            name = _strip_possessive(_strip_the(text))
+            known = self.kb.organisation(name) or (
+                self.kb.organisation_within(name) if label == "ORG" else None)
             if known:
                 draft.kind = "organisation"
                 self._apply_known(draft, known)

@@ -562,8 +562,9 @@ def date_event(
     others = [other for other in events
               if other.trigger != trigger and other.sentence == event.sentence]
     free = [m for m in sentence
-            if not any(_tied_to_phrase(doc, m, other) and not _governs(doc, other, event)
-                       for other in others)]
+            if not _names_something_else(doc, m)
+            and not any(_tied_to_phrase(doc, m, other) and not _governs(doc, other, event)
+                        for other in others)]
     if free:
         plain = [m for m in free if not m.reporting]
         leading = [m for m in plain if _LEADING.fullmatch(doc.text, event.sentence.start, m.start)]
@@ -575,6 +576,18 @@ def date_event(
     if published is not None:
         return EventDate(published, "day", reason="publication_date")
     return EventDate(None, None, reason="no_publication_date")
+
+
+def _names_something_else(doc: Doc, mention: DateMention) -> bool:
+    """A date inside a noun phrase about something else: "veterans of the 1971 war".
+
+    It dates that thing (the war), not the events of its sentence.
+    """
+    if not doc.has_annotation("DEP"):
+        return False
+    token = _root_token(doc, mention.start, mention.end)
+    return token is not None and token.dep_ in ("compound", "nummod", "amod", "nmod") and (
+        token.head.pos_ == "NOUN" and token.head.ent_type_ != "DATE")
 
 
 def _hangs_off(doc: Doc, mention: DateMention, trigger_start: int, trigger_end: int) -> bool:
