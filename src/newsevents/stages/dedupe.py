@@ -166,7 +166,9 @@ class EventKey:
     country: str | None
 
 
-def cluster_events(events: Iterable[EventKey], *, max_km: float = 50.0) -> dict[tuple[str, str], str]:
+def cluster_events(
+    events: Iterable[EventKey], *, max_km: float = 50.0
+) -> dict[tuple[str, str], str]:
     """Map every (article_id, event_id) to a cluster id shared by probably-same events.
 
     Events without a date, or without any location, stay alone in their own

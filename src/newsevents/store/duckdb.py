@@ -185,7 +185,8 @@ class DuckDBStore(EventStore):
             self._con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as e:
             if "lock" in str(e).lower():
-                raise ResourceError(Errors.E302.format(path=self.path, detail=_first_line(e))) from e
+                detail = _first_line(e)
+                raise ResourceError(Errors.E302.format(path=self.path, detail=detail)) from e
             raise InputError(Errors.E303.format(path=self.path, detail=_first_line(e))) from e
         except duckdb.Error as e:
             raise InputError(Errors.E303.format(path=self.path, detail=_first_line(e))) from e
@@ -215,7 +216,8 @@ class DuckDBStore(EventStore):
             row = self._con.execute(
                 "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except duckdb.CatalogException as e:
-            raise InputError(Errors.E303.format(path=self.path, detail="it has no meta table")) from e
+            detail = "it has no meta table"
+            raise InputError(Errors.E303.format(path=self.path, detail=detail)) from e
         if row is None or row[0] != SCHEMA_VERSION:
             found = row[0] if row else "none"
             raise InputError(Errors.E303.format(
@@ -477,7 +479,8 @@ class DuckDBStore(EventStore):
             else f"a.{name}" if name in _ARTICLE_QUERY_COLUMNS else f"e.{name}"
             for name in QUERY_COLUMNS)
         return self._rows(
-            f"SELECT {columns} FROM events e JOIN articles a ON a.id = e.article_id {where}", params)
+            f"SELECT {columns} FROM events e JOIN articles a ON a.id = e.article_id {where}",
+            params)
 
     def export_rows(self, query: EventQuery = ALL_EVENTS) -> list[dict[str, Any]]:
         """Every event column plus its article's columns and cluster counts (for exports)."""
