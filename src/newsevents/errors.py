@@ -56,6 +56,8 @@ class Errors:
             "it, or drop the .gz extension if the file is not compressed.")
     E106 = ("E106: {where} holds no records. Check that it is the file you meant, or remove it "
             "from the inputs.")
+    E107 = ("E107: Could not fetch {url} ({detail}). Check the address and the network "
+            "connection, or download the feed or page and pass the file instead.")
     E110 = ("E110: {where} looks like binary data, not text ({detail}). Convert PDFs, images "
             "and office files to text before ingesting them.")
     E111 = ("E111: {where} is not valid UTF-8 and its encoding could not be determined with "

@@ -33,10 +33,11 @@ import os
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
+from http.client import HTTPException
 from typing import BinaryIO, cast
 
 from newsevents.errors import Errors
-from newsevents.stages.ingest.feed import read_feed
+from newsevents.stages.ingest.feed import fetch, read_feed
 from newsevents.stages.ingest.html import read_html
 from newsevents.stages.ingest.jsonl import read_jsonl
 from newsevents.stages.ingest.options import Context, IngestOptions, InputFormat
@@ -49,6 +50,7 @@ from newsevents.types import Article, Failure
 __all__ = ["IngestOptions", "InputFormat", "read_inputs"]
 
 STDIN = "-"
+_URL_SCHEMES = ("http://", "https://")
 HEAD_BYTES = 4096
 GZIP_MAGIC = b"\x1f\x8b"
 _GLOB_CHARS = ("*", "?", "[")
@@ -64,7 +66,8 @@ _EXTENSIONS: dict[str, InputFormat] = {
 
 def read_inputs(paths: Sequence[str], *, options: IngestOptions) -> Iterator[Article | Failure]:
     """Yield exactly one Article or Failure per input record of ``paths``, in order."""
-    single = len(paths) == 1 and (paths[0] == STDIN or os.path.isfile(paths[0]))
+    single = len(paths) == 1 and (paths[0] == STDIN or os.path.isfile(paths[0])
+                                  or paths[0].lower().startswith(_URL_SCHEMES))
     for path in paths:
         yield from _read_path(path, options=options, single=single)
 
@@ -72,6 +75,9 @@ def read_inputs(paths: Sequence[str], *, options: IngestOptions) -> Iterator[Art
 def _read_path(path: str, *, options: IngestOptions, single: bool) -> Iterator[Article | Failure]:
     if path == STDIN:
         yield from _guarded(STDIN, _read_stdin(options=options))
+        return
+    if path.lower().startswith(_URL_SCHEMES):
+        yield from _guarded(path, _read_url(path, options=options, single=single))
         return
     if os.path.isdir(path):
         files = _folder_files(path)
@@ -131,6 +137,18 @@ def _read_stdin(*, options: IngestOptions) -> Iterator[Article | Failure]:
         return
     yield from _read_stream(io.BytesIO(data), source=STDIN, options=options, single=True,
                             is_stdin=True)
+
+
+def _read_url(url: str, *, options: IngestOptions, single: bool) -> Iterator[Article | Failure]:
+    """A feed or page given by its address: fetched once, then read like a file."""
+    try:
+        body, _charset = fetch(url)
+    except (OSError, ValueError, HTTPException) as e:
+        detail = str(e) or type(e).__name__
+        yield failure_from(origin(url), Errors.E107, cause=e, url=url, detail=detail)
+        return
+    yield from _read_stream(io.BytesIO(body), source=url, options=options, single=single,
+                            is_stdin=False)
 
 
 def _read_file(path: str, *, options: IngestOptions, single: bool) -> Iterator[Article | Failure]:
