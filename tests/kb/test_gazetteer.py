@@ -181,3 +181,74 @@ def test_gazetteer_fuzzy_region_abroad_is_dropped_against_context() -> None:
     ("anorien oblysy", "anorien"), ("anorien region", "anorien"), ("anorien", None)])
 def test_gazetteer_local_region_words_are_stripped(key: str, stripped: str | None) -> None:
     assert _strip_admin_suffix(key) == stripped
+
+
+def test_gazetteer_region_spelling_variant_of_an_alias() -> None:
+    # The region's main name is local ("Anorienlaha Hoose"); the text spells its English
+    # alias differently ("Lower Anorienne" for "Lower Anorrienne").
+    small = Gazetteer.from_candidates([
+        Candidate(7, "Anorienlaha Hoose", "SOM", "Anorienlaha Hoose", 2.0, 45.0, 900_000,
+                  "admin1"),
+    ], alternates={0: ["Lower Anorrienne"]})
+    best = small.best("Lower Anorienne")
+    assert (best.geonameid, best.match) == (7, "fuzzy")
+
+
+def test_gazetteer_region_alias_acronym_is_not_a_spelling() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(8, "Autonomous Rohan", "PHL", "Autonomous Rohan", 7.0, 124.0, 900_000,
+                  "admin1"),
+    ], alternates={0: ["ARMM"]})
+    assert small.rank("Army") == []
+
+
+def test_gazetteer_glued_article_spelling_variant() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(9, "Al Jifarah", "LBY", "Al Jifarah", 32.7, 13.1, 400_000, "admin1"),
+    ])
+    assert small.best("Aljfara").geonameid == 9
+
+
+def test_gazetteer_big_city_spelling_variant_without_context() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(10, "Dol Amroth", "IRQ", "Belfalas", 31.0, 46.0, 400_000, "city"),
+        Candidate(11, "Dol Amroth", "EGY", "Anfalas", 27.0, 31.0, 3_000, "city"),
+        Candidate(12, "Pelargir", "IRQ", "Lebennin", 32.0, 45.0, 40_000, "city"),
+    ])
+    best = small.best("Dol Amrroth")
+    assert (best.geonameid, best.match) == (10, "fuzzy")
+    # A smaller town in another spelling is too likely a different word.
+    assert small.rank("Pelarrgir") == []
+    # With the article's countries known, only cities there count.
+    assert small.rank("Dol Amrroth", context_countries=["EGY"]) == []
+
+
+def test_gazetteer_acronym_is_never_a_spelling_variant() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(13, "Bajpe", "IND", "Karnataka", 12.9, 74.9, 20_000, "city"),
+    ])
+    assert small.rank("BJP", fuzzy_countries=["IND"]) == []
+    assert small.rank("Bjpe", fuzzy_countries=["IND"])[0].geonameid == 13
+
+
+@pytest.mark.parametrize("name", ["Africa", "southern Africa", "the Middle East", "Pacific"])
+def test_gazetteer_world_regions_are_not_towns(gazetteer: Gazetteer, name: str) -> None:
+    assert gazetteer.rank(name) == []
+
+
+@pytest.mark.parametrize(("name", "country", "admin1"), [
+    ("Southern Region", "MWI", "Southern Region"),   # GeoNames level above ISO's districts
+    ("Erbil Governorate", "IRQ", "Arbīl"),             # Kurdistan's governorates
+    ("Leinster", "IRL", "Leinster"),
+])
+def test_gazetteer_geonames_first_level_regions_are_in_the_table(
+        gazetteer: Gazetteer, name: str, country: str, admin1: str) -> None:
+    best = gazetteer.best(name, country_hint=country)
+    assert (best.country, best.feature, best.admin1) == (country, "admin1", admin1)
+
+
+def test_gazetteer_cities500_villages_are_indexed(gazetteer: Gazetteer) -> None:
+    # Malawi's towns carry the region code: a village there now has its region.
+    small = [c for c in gazetteer.lookup("Thyolo") if c.feature == "city"]
+    assert small and small[0].admin1 == "Southern Region"
+    assert len(gazetteer) > 230_000

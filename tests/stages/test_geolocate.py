@@ -409,3 +409,60 @@ def test_geolocate_countries_in_a_list_are_not_regions_of_each_other(model):
     doc = Geolocator(load_gazetteer())(doc)
     britain = next(p for p in doc._.places if p.text == "Britain")
     assert britain.country == "GBR" and britain.feature == "country"
+
+
+@pytest.mark.slow
+def test_geolocate_model_country_named_region_inside_its_country(nlp) -> None:
+    places = _places(nlp, "Gunmen stormed a house in Minna, Niger, Nigeria on Sunday.")
+    assert (places["Niger"].country, places["Niger"].feature) == ("NGA", "admin1")
+    assert (places["Minna"].country, places["Minna"].feature) == ("NGA", "city")
+
+
+@pytest.mark.slow
+def test_geolocate_model_region_reading_needs_something_inside(nlp) -> None:
+    places = _places(nlp, "A grenade hit the Golden Lotus Bank in Mandalay, Myanmar.")
+    assert (places["Mandalay"].country, places["Mandalay"].feature) == ("MMR", "city")
+
+
+@pytest.mark.slow
+def test_geolocate_model_kind_noun_of_name_is_one_name(nlp) -> None:
+    places = _places(nlp, "A parcel was found near an office in Washington, District of "
+                          "Columbia, United States.")
+    assert (places["Washington"].country, places["Washington"].admin1) == (
+        "USA", "District of Columbia")
+
+
+@pytest.mark.slow
+def test_geolocate_model_chain_names_stay_near_the_town_after_them(nlp) -> None:
+    places = _places(nlp, "A man stabbed two pupils in Wuhua neighborhood, Kunming, "
+                          "Yunnan, China.")
+    wuhua = places.get("Wuhua")
+    assert wuhua is None or wuhua.admin1 == places["Kunming"].admin1
+    assert places["Kunming"].country == "CHN"
+
+
+@pytest.mark.slow
+def test_geolocate_model_town_in_same_name_region_picks_that_country(nlp) -> None:
+    places = _places(nlp, "On 4 May, in Santa Ana (Santa Ana), bus drivers marched.")
+    assert {p.country for p in places.values() if p.reason is None} == {"SLV"}
+
+
+@pytest.mark.slow
+def test_geolocate_model_organisation_of_place_name_is_not_a_place(nlp) -> None:
+    places = _places(nlp, "The minister said the case would go to the International "
+                          "Court of Justice.")
+    assert all(p.reason is not None for p in places.values())
+
+
+@pytest.mark.slow
+def test_geolocate_model_middle_name_in_another_region_is_dropped(nlp) -> None:
+    # "Minhiriath" is a district of Eriador; the only town so called lies in another
+    # region of the same country, so it is not the place meant.
+    small = Gazetteer.from_candidates([
+        Candidate(201, "Minhiriath", "IDN", "Anorien", -6.0, 107.0, 80_000, "city"),
+        Candidate(202, "Eriador", "IDN", "Eriador", -4.0, 138.0, 900_000, "admin1"),
+    ])
+    doc = Geolocator(small)(nlp("Raiders burned Tharbad, Minhiriath, Eriador, Indonesia."))
+    resolved = {p.text: p for p in doc._.places if p.reason is None}
+    assert "Minhiriath" not in resolved
+    assert (resolved["Eriador"].feature, resolved["Eriador"].country) == ("admin1", "IDN")

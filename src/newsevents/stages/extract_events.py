@@ -235,10 +235,11 @@ class EventExtractor:
 
     def _match_noun(self, token: Token) -> _Match | None:
         preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
-        modifiers = {
-            word for c in token.children if c.dep_ in ("amod", "compound", "nmod")
-            for word in (c.lemma_.lower(), c.lower_)
-        }
+        # modifiers, including those of compound modifiers ("joint fighter jet programme")
+        modifying = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod")]
+        modifying += [g for c in modifying if c.dep_ == "compound"
+                      for g in c.children if g.dep_ in ("amod", "compound")]
+        modifiers = {word for c in modifying for word in (c.lemma_.lower(), c.lower_)}
         modifiers |= {
             g.lemma_.lower() for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
             for g in c.children if g.dep_ == "pobj"
@@ -478,8 +479,11 @@ class EventExtractor:
         """
         source: list[Actor] = []
         target: list[Actor] = []
+        descriptive: list[Actor] = []  # "police raid", "fighter jet programme": weaker evidence
         for child in token.children:
-            if child.dep_ in ("poss", "amod", "compound", "nmod"):
+            if child.dep_ == "compound" and child.i in actors and not child.ent_type_:
+                descriptive.append(actors[child.i])
+            elif child.dep_ in ("poss", "amod", "compound", "nmod"):
                 if child.i in actors:
                     source.append(actors[child.i])
                 elif child.lower_ in FIRST_PERSON and speaker is not None:
@@ -497,14 +501,14 @@ class EventExtractor:
         if trigger.type not in OCCURRENCE_TYPES:
             # a bare relational noun needs an actor of its own; a specific one ("joint
             # exercises", "peace talks") reports an event and takes the clause's subject
-            if not source and not target and not trigger.objects:
+            if not source and not target and not descriptive and not trigger.objects:
                 return None
             if not source:
                 governor = self._governing_verb(token)
                 if governor is not None:
                     source = [a for a in self._subject_actors(governor, actors, speaker)
                               if a not in target]
-        return _unique(source), _unique(target)
+        return _unique(source or descriptive), _unique(target)
 
     def _actors_at(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
         """The actor at a token, plus those of its conjuncts ("Brazil and the US")."""

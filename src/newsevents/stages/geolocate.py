@@ -48,6 +48,8 @@ MISSED_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "across"})
 # (the small model calls "Quetta" a WORK_OF_ART and "Punjab" NORP).
 MISSED_PLACE_LABELS = frozenset({"", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT",
                                  "PERSON", "LAW", "LANGUAGE"})
+# Labels of names that hold place names without being places ("the Bank of England").
+NAMED_THINGS = frozenset({"ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "FAC"})
 # Labels of entities that are places when they are a country or capital
 # name ("Washington said" is often ORG).
 ACTOR_LABELS = frozenset({"ORG", "PERSON", "NORP"})
@@ -71,6 +73,7 @@ _PLAIN_NOUNS = (r"countryside|area|sector|commune|neighbou?rhood|locality|upazil
                 r"LGA|raion|suburb|outskirts|camp")
 _KIND_NOUNS = (r"town|city|village|district|province|region|governorate|state|county|"
                r"municipality|department|oblast|prefecture|division|territory")
+_BARE_KIND_NOUNS = frozenset(_KIND_NOUNS.split("|"))
 _CHAIN_NAME = re.compile(
     rf"(?:(?:al|el|ad|ar|as|ash|at|az|an)-)?{_CAPITAL}"
     rf"(?:[ -](?:{_LINK_WORD} )?(?:(?:al|el|ad|ar|as|ash|at|az)-)?{_CAPITAL})*"
@@ -164,7 +167,7 @@ class Geolocator:
         spans = [span for span in spans if not self._is_modifier(span)]
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
-        chains = _find_chains(doc.text)
+        chains = [chain for chain in _find_chains(doc.text) if not _names_thing(doc, chain)]
         votes = [self._chain_vote(doc.text, chain) for chain in chains]
         context = self._context(doc, spans, dateline, chains, votes)
         hint = self._hint(dateline, context)
@@ -262,6 +265,14 @@ class Geolocator:
                              last: Candidate | None, *, hint: str | None,
                              context: list[str]) -> list[_Mention]:
         container: Candidate | None = None
+        # The last town named so far: names before it lie near it ("Wuhua, Kunming,
+        # Yunnan" is a Kunming district, not the Guangdong county also called Wuhua).
+        town: Candidate | None = None
+        # Names read as the region rather than the same-name city because of their
+        # position after "in", with their city reading: kept only if a name before
+        # them resolves ("a bank in Mandalay, Myanmar" is in the city; in "Shir Khan
+        # Bandar, Kunduz" the unknown village is in the province).
+        as_region: dict[int, _Mention] = {}
         mentions: list[_Mention] = []
         for position in range(len(chain) - 1, -1, -1):
             start, end = chain[position]
@@ -273,8 +284,15 @@ class Geolocator:
                 ranked = [last] if last is not None else []
             elif names_country:
                 # a country name in a chain is a list item ("Britain, France"), never a
-                # region of the next name
+                # region of the next name -- unless the country named after it has a
+                # region so called ("Minna, Niger, Nigeria": Niger State)
                 ranked = self.gazetteer.rank(text)
+                homonyms = [candidate for candidate in ranked if container is not None
+                            and container.feature == "country"
+                            and candidate.country == container.country
+                            and candidate.feature == "admin1" and candidate.match == "name"]
+                if homonyms:
+                    ranked = [_contained(homonyms[0], container)]
             else:
                 inside = container.country if container is not None else hint
                 ranked = self.gazetteer.rank(text, country_hint=inside, context_countries=context,
@@ -284,7 +302,9 @@ class Geolocator:
                          if candidate.country == container.country
                          and candidate.feature != "country"
                          and (container.feature != "city" or _near(candidate, container))
-                         and not (container.feature == "admin1" and candidate.match == "fuzzy"
+                         and not (container.feature == "admin1"
+                                  and (candidate.match == "fuzzy" or position > 0)
+                                  and candidate.admin1 is not None
                                   and candidate.admin1 != container.admin1)
                          and not (candidate.feature == "admin1" and position == 0
                                   and candidate.geonameid == container.geonameid
@@ -297,9 +317,11 @@ class Geolocator:
                                              or (container.feature == "city"
                                                  and ranked[0].score >= CONTEXT_MIN_SCORE))):
                     ranked = inner
+            if town is not None and not names_country:
+                ranked = [candidate for candidate in ranked if _near(candidate, town)]
             if not ranked:
                 continue
-            best = ranked[0]
+            best = city = ranked[0]
             if position > 0 and best.feature == "city":
                 region = next((c for c in ranked if c.feature == "admin1"
                                and c.score >= best.score - CONTAINER_ADMIN1_MARGIN), None)
@@ -311,10 +333,20 @@ class Geolocator:
                          and best.country == container.country and best.feature != "country")
             mentions.append(_Mention(_place(text, start, end, best), root,
                                      min(best.score, 1.0), qualified=qualified))
+            link = doc.text[chain[position - 1][1]:start] if position > 0 else ""
+            if best is not city and link.split()[:1] == ["in"]:
+                as_region[len(mentions) - 1] = dataclasses.replace(
+                    mentions[-1], place=_place(text, start, end, city))
+            if best.feature == "city" and position < len(chain) - 1:
+                town = best
             if best.feature in ("country", "admin1") or position == len(chain) - 1:
                 # The chain's last name holds the others, whatever its kind: "Famale
                 # (Dessa, Tillaberi)" keeps Dessa inside Niger.
                 container = best
+        if mentions and len(mentions) - 1 in as_region:
+            # Nothing before it resolved, so it holds nothing: "a bank in Mandalay,
+            # Myanmar" is in the city.
+            mentions[-1] = as_region[len(mentions) - 1]
         return mentions
 
     def _names_country(self, text: str) -> bool:
@@ -363,7 +395,11 @@ class Geolocator:
         start, end = chain[-1]
         order = [candidate.country for candidate in self.gazetteer.rank(text[start:end])]
         tied = [code for code, count in counts.items() if count == top]
-        tied.sort(key=lambda code: order.index(code) if code in order else len(order))
+        nested = _nested_countries(
+            [self.gazetteer.lookup(text[a:b]) for a, b in chain[:-1]],
+            self.gazetteer.lookup(text[start:end]))
+        tied.sort(key=lambda code: (code not in nested,
+                                    order.index(code) if code in order else len(order)))
         return tied[0], top
 
     def _actor_spans(self, doc: Doc) -> list[Span]:
@@ -531,7 +567,12 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
         start = match.start()
         end = match.start("plain") if match.group("plain") else match.end()
         if current and _CHAIN_LINK.fullmatch(text, previous_end, start):
-            current.append((start, end))
+            if text[current[-1][0]:current[-1][1]].lower() in _BARE_KIND_NOUNS \
+                    and text[previous_end:start].strip() == "of":
+                # "District of Columbia", "State of Mexico": one name, not two.
+                current[-1] = (current[-1][0], end)
+            else:
+                current.append((start, end))
         else:
             if len(current) > 1:
                 chains.append(current)
@@ -540,6 +581,32 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
     if len(current) > 1:
         chains.append(current)
     return chains
+
+
+def _names_thing(doc: Doc, chain: list[tuple[int, int]]) -> bool:
+    """Whether NER reads a whole "X of Y" chain as one non-place name.
+
+    "the International Court of Justice" is an organisation, not a place
+    called Justice holding another called International Court.
+    """
+    links = [doc.text[a_end:b_start].strip() for (_, a_end), (b_start, _) in zip(chain, chain[1:])]
+    if any(link != "of" for link in links):
+        # Summaries' "Town (Region)" and "Town, Region" chains are often tagged ORG.
+        return False
+    start, end = chain[0][0], chain[-1][1]
+    return any(ent.label_ in NAMED_THINGS and ent.start_char <= start and end <= ent.end_char
+               for ent in doc.ents)
+
+
+def _nested_countries(inner: list[list[Candidate]], last: list[Candidate]) -> set[str]:
+    """Countries where the chain's last name is a region holding one of the other names.
+
+    "Santa Ana (Santa Ana)" is a town in the region of that name: of the many
+    countries with a town so called, only El Salvador also has the region.
+    """
+    regions = {(c.country, c.admin1) for c in last if c.feature == "admin1"}
+    return {c.country for candidates in inner for c in candidates
+            if c.feature == "city" and (c.country, c.admin1) in regions}
 
 
 def _contained(candidate: Candidate, container: Candidate) -> Candidate:
