@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/newsevents stats --db newsevents.duckdb
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 eval: $(STAMP)

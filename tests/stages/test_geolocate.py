@@ -163,7 +163,8 @@ def test_geolocate_handles_missing_events(geolocator, vocab) -> None:
 def test_geolocate_dateline_is_the_main_place(geolocator, vocab) -> None:
     # "OSGILIATH , Pakistan — Talks ended ." (event has no place of its own)
     doc = _doc(vocab, [
-        ("OSGILIATH", 5, "npadvmod", "O"), (",", 0, "punct", "O"), ("Pakistan", 0, "appos", "B-GPE"),
+        ("OSGILIATH", 5, "npadvmod", "O"), (",", 0, "punct", "O"),
+        ("Pakistan", 0, "appos", "B-GPE"),
         ("—", 0, "punct", "O"), ("Talks", 5, "nsubj", "O"), ("ended", 5, "ROOT", "O"),
         (".", 5, "punct", "O"),
     ])
@@ -185,7 +186,8 @@ WORDS = st.sampled_from(["Minas", "Tirith", "Pakistan", "in", "the", "Anorien", 
                          "bomb", "exploded", "QUETTA", ",", "—", "Osgiliath", "near", "ü"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(WORDS, st.booleans(), st.sampled_from(["O", "B-GPE", "B-LOC"])),
                 min_size=1, max_size=14))
 def test_geolocate_place_offsets_index_the_text(geolocator, vocab, rows) -> None:

@@ -267,7 +267,9 @@ class Gazetteer:
         country = self._countries.by_code(code)
         return country.iso3 if country else None
 
-    def _matches(self, name: str, *, country: str | None) -> list[tuple[Candidate, SuffixKind | None]]:
+    def _matches(
+        self, name: str, *, country: str | None
+    ) -> list[tuple[Candidate, SuffixKind | None]]:
         wanted = self._iso3(country) if country else None
         if country and wanted is None:
             return []
@@ -553,7 +555,7 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]],
             # "Ma'rib" is also written "Marib".
             add(key.replace("'", ""), position, alternate=alternate)
 
-    for iso2, code, geonameid, name, aliases_of, lat, lon, population, _type in admin1_rows:
+    for iso2, _code, geonameid, name, aliases_of, lat, lon, population, _type in admin1_rows:
         position = len(records)
         records.append((geonameid, name, iso2, name, lat, lon, population, _ADMIN1))
         aliases[position] = tuple(aliases_of)

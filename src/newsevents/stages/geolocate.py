@@ -386,7 +386,8 @@ class Geolocator:
         """
         counts: Counter[str] = Counter()
         for start, end in chain:
-            counts.update({candidate.country for candidate in self.gazetteer.lookup(text[start:end])})
+            found = self.gazetteer.lookup(text[start:end])
+            counts.update({candidate.country for candidate in found})
         if not counts:
             return None, 0
         top = max(counts.values())
@@ -736,5 +737,8 @@ def _unresolved(text: str, start: int, end: int, reason: str) -> Place:
 )
 def make_geolocator(nlp: Language, name: str, gazetteer: Gazetteer,
                     min_score: float) -> Geolocator:
-    """A Geolocator over the injected gazetteer; places scoring under ``min_score`` stay unresolved."""
+    """A Geolocator over the injected gazetteer.
+
+    Places scoring under ``min_score`` stay unresolved.
+    """
     return Geolocator(gazetteer, min_score=min_score)
