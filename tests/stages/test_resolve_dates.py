@@ -254,3 +254,40 @@ def test_resolve_dates_a_date_inside_another_noun_phrase_is_not_the_event_date(m
         confidence=0.8)]
     (event,) = DateResolver()(doc)._.events
     assert event.date.value == PUBLISHED and event.date.reason == "publication_date"
+
+
+def _statement(event_type: str, reason: str, *, reported_by=None) -> Event:
+    return Event(
+        id=f"s-{event_type}", article_id="s", type=event_type, mode=None, contexts=(),
+        cameo=None, quad_class=None, goldstein=None, source=(), target=(),
+        trigger=Span("x", 0, 1), sentence=Span("x", 0, 1), confidence=0.9,
+        date=EventDate(PUBLISHED, "day", reason=reason), reported_by=reported_by)
+
+
+def test_resolve_dates_statements_take_the_single_reporting_date():
+    from newsevents.stages.resolve_dates import DateMention, date_statements
+
+    monday = DateMention("Monday", 30, 36, dt.date(2024, 11, 18), "day", reporting=True)
+    events = [_statement("ACCUSE", "publication_date"), _statement("ASSAULT", "publication_date"),
+              _statement("REQUEST", "attached")]
+    accuse, assault, request = date_statements(events, [monday])
+    assert accuse.date.value == dt.date(2024, 11, 18)
+    assert accuse.date.reason == "article_reporting_date"
+    assert assault.date.reason == "publication_date"
+    assert request.date.reason == "attached"
+
+
+def test_resolve_dates_two_reporting_dates_leave_statements_alone():
+    from newsevents.stages.resolve_dates import DateMention, date_statements
+
+    mentions = [DateMention("Monday", 30, 36, dt.date(2024, 11, 18), "day", reporting=True),
+                DateMention("Tuesday", 60, 67, dt.date(2024, 11, 19), "day", reporting=True)]
+    (accuse,) = date_statements([_statement("ACCUSE", "publication_date")], mentions)
+    assert accuse.date.reason == "publication_date"
+
+
+def test_resolve_dates_an_age_after_a_name_is_not_a_year():
+    from newsevents.stages.resolve_dates import DateResolver
+
+    resolver = DateResolver()
+    assert resolver._fallback("58", PUBLISHED, False) is None

@@ -327,7 +327,8 @@ class DateResolver:
             dataclasses.replace(event, date=date_event(doc, event, mentions, events, published))
             for event in events
         ]
-        doc._.events = carry_narrative_dates(doc.text, dated, mentions)
+        carried = carry_narrative_dates(doc.text, dated, mentions)
+        doc._.events = date_statements(carried, mentions)
         return doc
 
     def _fallback(self, text: str, published: dt.date | None, future: bool) -> Resolution | None:
@@ -336,6 +337,8 @@ class DateResolver:
             return None
         if _DURATION.fullmatch(text.strip()):
             return None  # "2 months" (of unpaid salaries) is a length of time, not a date
+        if text.strip().isdigit() and len(text.strip()) < 4:
+            return None  # "said Mandy Cheung, 58," is an age, not the year 1958
         key = (published, future)
         parser = self._parsers.get(key)
         if parser is None:
@@ -359,6 +362,8 @@ class DateResolver:
 # spaCy forbids "." in factory names (E853), so the registered name
 # "newsevents.resolve_dates.v1" is spelled with underscores.
 FACTORY = "newsevents_resolve_dates_v1"
+# event types that are things said: dated by when they were said
+STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN", "SUPPORT", "AGREE"})
 
 
 @Language.factory(
@@ -588,6 +593,33 @@ def _names_something_else(doc: Doc, mention: DateMention) -> bool:
     token = _root_token(doc, mention.start, mention.end)
     return token is not None and token.dep_ in ("compound", "nummod", "amod", "nmod") and (
         token.head.pos_ == "NOUN" and token.head.ent_type_ != "DATE")
+
+
+def date_statements(events: Sequence[Event], mentions: Sequence[DateMention]) -> list[Event]:
+    """Statements the text does not date take the article's one reporting date.
+
+    A briefing report says once "In a press briefing on Monday, X said …"
+    and then quotes X for paragraphs; those statements were made on Monday,
+    not on the publication day. Only when the article names exactly one
+    reporting date, and only for statements (verbal event types or reported
+    speech) still dated by the publication date.
+    """
+    reporting = {
+        m.value: m for m in mentions
+        if m.reporting and m.value is not None and m.precision == "day"
+    }
+    if len(reporting) != 1:
+        return list(events)
+    (mention,) = reporting.values()
+    date = EventDate(mention.value, mention.precision, mention.text, mention.start, mention.end,
+                     reason="article_reporting_date")
+    return [
+        dataclasses.replace(event, date=date)
+        if event.date.reason == "publication_date"
+        and (event.type in STATEMENT_TYPES or event.reported_by is not None)
+        else event
+        for event in events
+    ]
 
 
 def _hangs_off(doc: Doc, mention: DateMention, trigger_start: int, trigger_end: int) -> bool:
