@@ -30,3 +30,10 @@ def test_docs_every_stage_has_a_section():
     names = [factory.removeprefix("newsevents_").rsplit("_v", 1)[0] for factory in STAGES]
     missing = [name for name in names + ["ingest", "parse", "dedupe"] if f"## {name}" not in stages]
     assert not missing, f"add a section to docs/stages.md: {missing}"
+
+
+def test_docs_public_api_names_resolve():
+    import newsevents
+
+    for name in newsevents.__all__:
+        assert getattr(newsevents, name) is not None, name
