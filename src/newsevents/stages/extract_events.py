@@ -260,7 +260,8 @@ class EventExtractor:
         token = match.token
         trigger = match.trigger
         speaker = self._speaker(token, actors)
-        if token.pos_ in ("NOUN", "PROPN"):
+        nominal = token.pos_ == "NOUN"
+        if nominal:
             arguments = self._nominal_arguments(token, trigger, actors, speaker)
             if arguments is None:
                 return None
@@ -277,7 +278,7 @@ class EventExtractor:
         cameo = self._cameo(trigger)
         code = self.lexicon.cameo(cameo) if cameo else None
         confidence = trigger.weight * (0.6 + 0.2 * bool(source) + 0.2 * bool(target))
-        if token.pos_ in ("NOUN", "PROPN"):
+        if nominal:
             confidence *= 0.9
         if negated:
             confidence *= 0.6

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -166,7 +165,3 @@ def _clean(value: str | None) -> str | None:
     stripped = value.strip()
     return stripped or None
 
-
-def display_path(path: str) -> str:
-    """The path as given, normalised so that the same file has one source name."""
-    return os.path.normpath(path) if path != "-" else path
