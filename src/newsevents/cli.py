@@ -16,6 +16,7 @@ import click
 from newsevents.errors import NewsEventsError
 from newsevents.output import article_record
 from newsevents.stages.ingest import IngestOptions, read_inputs
+from newsevents.store.export import EXPORT_FORMATS
 from newsevents.types import Article, ArticleResult, Failure
 
 
@@ -319,7 +320,7 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
 @cli.command()
 @click.option("--db", "db_path", required=True, help=_DB_HELP)
 @click.option("--format", "export_format", required=True,
-              type=click.Choice(["plover-jsonl", "gdelt", "parquet"]),
+              type=click.Choice(EXPORT_FORMATS),
               help="plover-jsonl: one PLOVER JSON per event; gdelt: GDELT 2.0 events TSV "
                    "(61 columns, no header); parquet: the events table.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),

@@ -26,6 +26,11 @@ def _key(text: str) -> str:
     return " ".join(text.replace("’", "'").replace(".", "").lower().split())
 
 
+def _is_acronym(name: str) -> bool:
+    """ "WHO", "U.N.", "AU": matched only as written, never as the word "who"."""
+    return name.replace(".", "").isupper() or len(name) <= 4
+
+
 class ActorKB:
     """Look-ups from words and names to PLOVER sectors and known actors."""
 
@@ -43,7 +48,8 @@ class ActorKB:
             actor = KnownActor(entry["name"], entry["code"], entry["sector"])
             for name in entry["names"]:
                 self._organisations[name] = actor
-                self._organisations.setdefault(_key(name), actor)
+                if not _is_acronym(name):
+                    self._organisations.setdefault(_key(name), actor)
         self._persons: dict[str, KnownActor] = {}
         for entry in data["persons"]:
             actor = KnownActor(entry["names"][0], entry["code"], entry["sector"], entry["role"])
@@ -62,7 +68,7 @@ class ActorKB:
 
     def organisation(self, name: str) -> KnownActor | None:
         """A known organisation; acronyms match case-sensitively ("WHO", not "who")."""
-        if name.isupper() or len(name) <= 4:
+        if _is_acronym(name):
             return self._organisations.get(name)
         key = _key(name)
         key = key.removeprefix("the ")

@@ -26,8 +26,6 @@ ORG_NGO_HEADS = {"association", "foundation", "federation", "committee", "instit
                  "network", "coalition", "watch", "league", "centre", "center", "group"}
 ORG_IGO_HEADS = {"organization", "organisation", "office", "agency", "fund", "programme",
                  "program", "commission", "bank", "court", "council", "union", "community"}
-MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "conj", "cc", "det", "case",
-                 "punct", "nummod", "quantmod", "prep", "pobj", "appos"}
 FOLD_DEPS = {"compound", "amod", "poss", "nmod"}
 SPEAKER_PRONOUNS = {"he", "she", "him", "her"}
 PERSONAL_NAMES_THAT_ARE_COUNTRIES = {"Jordan", "Chad", "Georgia", "Israel", "Kenya", "India"}
