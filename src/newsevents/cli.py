@@ -88,7 +88,7 @@ def cli() -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Parallel worker processes.")
 def extract(input_path: str, output_format: str, workers: int, **params: object) -> None:
-    """Code the events of INPUT (.txt, .html, .jsonl, …; - for stdin) and print them.
+    """Code the events of INPUT (a file, a feed or page URL, - for stdin) and print them.
 
     \b
     Example:
