@@ -468,3 +468,64 @@ def test_geolocate_model_middle_name_in_another_region_is_dropped(nlp) -> None:
     resolved = {p.text: p for p in doc._.places if p.reason is None}
     assert "Minhiriath" not in resolved
     assert (resolved["Eriador"].feature, resolved["Eriador"].country) == ("admin1", "IDN")
+
+
+def _event_at(doc: Doc, word: str) -> Event:
+    """An event whose trigger is the first ``word`` of ``doc``, in its own sentence."""
+    token = next(t for t in doc if t.text == word)
+    sentence = token.sent
+    return Event(
+        id=f"e-{word}", article_id="a1", type="ASSAULT", mode=None, contexts=(), cameo=None,
+        quad_class=None, goldstein=None, source=(), target=(),
+        trigger=Span(token.text, token.idx, token.idx + len(token)),
+        sentence=Span(sentence.text, sentence.start_char, sentence.end_char), confidence=1.0,
+    )
+
+
+@pytest.mark.slow
+def test_geolocate_model_alternate_name_in_another_region_is_dropped(nlp) -> None:
+    # "Amon Hen" is only an alternate name of a city in another region of the same
+    # country; the village named inside Eriador is not that city.
+    small = Gazetteer.from_candidates([
+        Candidate(301, "Dol Amroth", "IDN", "Belfalas", -6.0, 107.0, 500_000, "city"),
+        Candidate(302, "Eriador", "IDN", "Eriador", -4.0, 138.0, 900_000, "admin1"),
+        Candidate(303, "Belfalas", "IDN", "Belfalas", -6.5, 107.5, 900_000, "admin1"),
+    ], alternates={0: ["Amon Hen"]})
+    doc = Geolocator(small)(nlp("Raiders burned a farm near Amon Hen, Eriador, Indonesia."))
+    resolved = {p.text: p for p in doc._.places if p.reason is None}
+    assert "Amon Hen" not in resolved
+    assert resolved["Eriador"].feature == "admin1"
+
+
+@pytest.mark.slow
+def test_geolocate_model_chain_swallowed_by_actor_keeps_its_region(nlp) -> None:
+    # The target span covers the village and its region; the chain is still one
+    # location, so the event is in the region rather than the country.
+    small = Gazetteer.from_candidates([
+        Candidate(401, "Eriador", "IDN", "Eriador", -4.0, 138.0, 900_000, "admin1"),
+    ])
+    geolocator = Geolocator(small)
+    doc = nlp("Raiders attacked the town of Bree, Eriador, Indonesia.")
+    target = doc.text.index("the town")
+    event = dataclasses.replace(_event_at(doc, "attacked"), target=(Actor(
+        text="the town of Bree, Eriador", start=target,
+        end=doc.text.index(", Indonesia"), name=None, country="IDN", sector=None,
+        kind="place"),))
+    doc._.events = [event]
+    doc = geolocator(doc)
+    assert doc._.events[0].location.name == "Eriador"
+
+
+@pytest.mark.slow
+def test_geolocate_model_lead_sentence_place_beats_later_background(nlp) -> None:
+    # The second sentence's event names no place; the town of the first sentence is
+    # where the story happened, not the region repeated in the background sentence.
+    small = Gazetteer.from_candidates([
+        Candidate(501, "Bree", "IDN", "Eriador", -4.1, 138.1, 20_000, "city"),
+        Candidate(502, "Eriador", "IDN", "Eriador", -4.0, 138.0, 900_000, "admin1"),
+    ])
+    doc = nlp("Raiders burned houses in Bree, Eriador, Indonesia. The outcome of the raid "
+              "is unknown. It was one of many raids on villages in Eriador this week.")
+    doc._.events = [_event_at(doc, "raid")]
+    doc = Geolocator(small)(doc)
+    assert doc._.events[0].location.name == "Bree"

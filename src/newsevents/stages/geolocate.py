@@ -15,7 +15,8 @@
    modifier of the trigger: "the Quetta blast"), the most specific first;
    else a place in the same sentence that is not one of the event's
    actors; else the article's main place (the dateline, or the most
-   frequent and specific place); else a place that is an actor of the event.
+   frequent and specific place, the lead sentence's place counting once
+   more); else a place that is an actor of the event.
 """
 
 import dataclasses
@@ -104,6 +105,8 @@ MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
 CHAIN_WEIGHT = 2
 ACTOR_WEIGHT = 1
 DERIVED_ACTOR_REASONS = frozenset({"place_as_actor", "coreference"})
+# How many extra mentions the lead sentence's place counts for as the article's place.
+LEAD_BONUS = 1
 # A town given as inside a town ("Basira in the countryside of Deir-ez-Zor") lies near it.
 CITY_CONTAINER_KM = 150.0
 
@@ -303,7 +306,7 @@ class Geolocator:
                          and candidate.feature != "country"
                          and (container.feature != "city" or _near(candidate, container))
                          and not (container.feature == "admin1"
-                                  and (candidate.match == "fuzzy" or position > 0)
+                                  and (candidate.match != "name" or position > 0)
                                   and candidate.admin1 is not None
                                   and candidate.admin1 != container.admin1)
                          and not (candidate.feature == "admin1" and position == 0
@@ -544,6 +547,10 @@ class Geolocator:
                 return _most_specific(clause, event.trigger.start).place
         actor_ranges = [(actor.start, actor.end) for actor in (*event.source, *event.target)]
         free = [m for m in sentence if not _overlaps(m.place, actor_ranges)]
+        # A chain is one location phrase even when an actor span swallows its first
+        # names ("attacked the town of X, Region, Country": the region, not the country).
+        chained = {m.chain for m in free if m.chain is not None}
+        free += [m for m in sentence if m.chain in chained and m not in free]
         if free:
             return _most_specific(free, event.trigger.start).place
         if main is not None:
@@ -708,12 +715,27 @@ def _main_place(mentions: list[_Mention]) -> _Mention | None:
     counts: Counter[tuple[int | None, str | None]] = Counter(
         (m.place.geonameid, m.place.name) for m in resolved if m.place.country == top_country)
     weight = {"city": 2.0, "admin1": 1.5, "region": 1.5, "country": 1.0}
+    lead = _lead_place(resolved)
+    if lead is not None and lead.place.country == top_country:
+        # The first sentence that names a place usually states where the story
+        # happened; later ones add background ("one of many raids in the region").
+        counts[(lead.place.geonameid, lead.place.name)] += LEAD_BONUS
 
     def strength(mention: _Mention) -> tuple[float, int]:
         key = (mention.place.geonameid, mention.place.name)
         return counts[key] * weight.get(mention.place.feature or "", 1.0), -mention.place.start
 
     return max((m for m in resolved if m.place.country == top_country), key=strength)
+
+
+def _lead_place(resolved: list[_Mention]) -> _Mention | None:
+    """The most specific place of the first sentence that names one."""
+    first = min(resolved, key=lambda m: m.place.start)
+    if first.root is None:
+        return None
+    sentence = first.root.sent
+    lead = [m for m in resolved if m.root is not None and m.root.sent == sentence]
+    return _most_specific(lead, first.place.start)
 
 
 def _place(text: str, start: int, end: int, candidate: Candidate) -> Place:
