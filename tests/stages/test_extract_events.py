@@ -43,15 +43,15 @@ def _countries(actors):
 
 
 def test_resolve_actors_person_with_title_and_organisation(code):
-    doc = code("US State Department spokesperson Matthew Miller criticised the decision. "
-               "Miller later met reporters. He said the talks would go on.")
+    doc = code("US State Department spokesperson Helen Corbett criticised the verdict. "
+               "Corbett answered questions from journalists. She said the dialogue would continue.")
     persons = [a for a in doc._.actors if a.kind == "person"]
-    assert persons[0].name == "Matthew Miller"
+    assert persons[0].name == "Helen Corbett"
     assert persons[0].country == "USA"
     assert persons[0].sector == "GOV"
     assert persons[0].role == "spokesperson"
-    assert all(p.name == "Matthew Miller" and p.country == "USA" for p in persons)
-    assert {p.text for p in persons} >= {"Miller", "He"}
+    assert all(p.name == "Helen Corbett" and p.country == "USA" for p in persons)
+    assert {p.text for p in persons} >= {"Corbett", "She"}
 
 
 def test_resolve_actors_sector_nouns_take_nationality(code):
@@ -64,37 +64,37 @@ def test_resolve_actors_sector_nouns_take_nationality(code):
 
 
 def test_resolve_actors_compound_actor(code):
-    doc = code("Senior Hungarian and Romanian officials agreed on Wednesday to reopen the border.")
+    doc = code("Senior Polish and Czech officials agreed on Thursday to extend the rail link.")
     compound = next(a for a in doc._.actors if a.kind == "compound")
-    assert [m.country for m in compound.members] == ["HUN", "ROU"]
+    assert [m.country for m in compound.members] == ["POL", "CZE"]
     assert compound.sector == "GOV"
     agree = _events(doc, "AGREE")[0]
-    assert _countries(agree.source) >= {"HUN", "ROU"}
+    assert _countries(agree.source) >= {"POL", "CZE"}
 
 
 def test_resolve_actors_religious_group_is_not_a_person(code):
-    doc = code("The ministry urged India to protect Sikh citizens living abroad.")
+    doc = code("The ministry urged India to protect Sikh pilgrims travelling abroad.")
     assert not any(a.kind == "person" for a in doc._.actors)
 
 
 def test_resolve_actors_headings_are_skipped(code):
-    doc = code("Solidarity amid growing concerns\nThe minister praised the army.\n")
+    doc = code("Solidarity as the winter strikes spread\nThe minister praised the army.\n")
     assert not any(a.name == "Solidarity" for a in doc._.actors)
 
 
 def test_extract_events_support_with_future_auxiliary(code):
-    doc = code("The United States will continue to support Ukraine through intelligence sharing.")
+    doc = code("Japan will continue to support Ukraine with demining equipment.")
     support = _events(doc, "SUPPORT")[0]
-    assert _countries(support.source) == {"USA"}
+    assert _countries(support.source) == {"JPN"}
     assert _countries(support.target) == {"UKR"}
     assert not support.hypothetical and not support.negated
 
 
 def test_extract_events_call_on_is_request(code):
-    doc = code("The State Department also called on India to respond to the concerns.")
+    doc = code("The State Department again called on Nepal to address the complaints.")
     request = _events(doc, "REQUEST")[0]
     assert _countries(request.source) == {"USA"}
-    assert _countries(request.target) == {"IND"}
+    assert _countries(request.target) == {"NPL"}
     assert request.trigger.text.startswith("called")
 
 
@@ -170,9 +170,9 @@ def test_extract_events_codes_cameo_quad_class_and_goldstein(code):
 
 
 def test_extract_events_promise_of_cooperative_act_is_agree(code):
-    doc = code("Syria says it is willing to withdraw its troops from Lebanon.")
+    doc = code("Ethiopia says it is willing to pull its forces out of the disputed town.")
     agree = _events(doc, "AGREE")
-    assert agree and _countries(agree[0].source) == {"SYR"}
+    assert agree and _countries(agree[0].source) == {"ETH"}
     assert agree[0].cameo.startswith("03")
 
 

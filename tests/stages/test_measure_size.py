@@ -52,9 +52,9 @@ def _totals(text: str) -> dict[str, int | None]:
         ("The mortar fire left three wounded.", {"injured": 3}),
         ("Orcs raided the camp, injuring dozens.", {"injured": None}),
         ("Two soldiers and a civilian were killed.", {"killed": 3}),
-        ("One person was killed and 25 others were injured in the blast.",
-         {"killed": 1, "injured": 25}),
-        ("The driver and two others were wounded.", {"injured": 3}),
+        ("One woman was killed and 17 others were wounded in the explosion.",
+         {"killed": 1, "injured": 17}),
+        ("The guard and four others were wounded.", {"injured": 5}),
         ("There were no casualties.", {"killed": 0, "injured": 0}),
         ("No one was hurt.", {"killed": 0, "injured": 0}),
         ("Twenty-six people died.", {"killed": 26}),
@@ -66,7 +66,7 @@ def _totals(text: str) -> dict[str, int | None]:
         ("A woman was found dead near the gate.", {"killed": 1}),
         ("Rohan said the talks would resume in 2025.", {}),
         ("On 3 March 2021, 7 Gondorian soldiers were killed near Osgiliath.", {"killed": 7}),
-        ("Sixteen people were killed, including 15 orcs.", {"killed": 16}),
+        ("Eighteen people were killed, including 11 orcs.", {"killed": 18}),
         ("At least 40 people, including 12 riders (most of them archers), were killed.",
          {"killed": 40}),
         ("Twenty people, including 13 orcs were killed near the ford.", {"killed": 20}),
@@ -103,7 +103,7 @@ def test_measure_size_attaches_to_event_in_sentence(blank: Language) -> None:
 
 def test_measure_size_following_sentence_goes_to_last_event(blank: Language) -> None:
     text = ("Orcs attacked a convoy near Bree. Arnor protested to Mordor. "
-            "Riders clashed with orcs at the ford. One person was killed in the fighting.")
+            "Riders clashed with orcs at the ford. One rider was killed in the fighting.")
     events = [_event(text, "attacked"), _event(text, "protested", kind="ACCUSE"),
               _event(text, "clashed")]
     sizes = _sizes(blank, text, events)
@@ -113,12 +113,12 @@ def test_measure_size_following_sentence_goes_to_last_event(blank: Language) -> 
 
 
 def test_measure_size_toll_in_next_sentence_is_shared_with_the_incident(blank: Language) -> None:
-    text = ("An orc threw a grenade in the market of Bree. One person was killed and 25 others "
-            "were injured in the blast.")
+    text = ("An orc threw a grenade in the market of Bree. One stall keeper was killed and 17 "
+            "shoppers were wounded by the blast.")
     events = [_event(text, "threw a grenade"), _event(text, "killed"), _event(text, "blast")]
     sizes = _sizes(blank, text, events)
-    assert sizes["threw a grenade"] == Size(killed=1, injured=25)
-    assert sizes["blast"] == Size(killed=1, injured=25)
+    assert sizes["threw a grenade"] == Size(killed=1, injured=17)
+    assert sizes["blast"] == Size(killed=1, injured=17)
 
 
 def test_measure_size_sentence_toll_goes_to_every_assault_of_the_sentence(
@@ -131,14 +131,14 @@ def test_measure_size_sentence_toll_goes_to_every_assault_of_the_sentence(
 
 
 def test_measure_size_sharing_stops_at_a_paragraph(blank: Language) -> None:
-    text = "Orcs attacked a farm near Bree.\nOne person was killed in the blast at the ford."
+    text = "Orcs attacked a farm near Bree.\nOne rider was killed in the blast near the ford."
     sizes = _sizes(blank, text, [_event(text, "attacked"), _event(text, "blast")])
     assert sizes["blast"] == Size(killed=1)
     assert sizes["attacked"] == Size()
 
 
 def test_measure_size_first_toll_of_an_incident_wins(blank: Language) -> None:
-    text = ("Orcs fired a rocket at Bree. There were no casualties in the attack. Mordor said "
+    text = ("Orcs fired a rocket at Bree. Nobody was hurt in the attack. Mordor said "
             "the rocket answered a raid by Arnor that killed 41 orcs.")
     events = [_event(text, "fired a rocket"), _event(text, "attack"), _event(text, "raid")]
     sizes = _sizes(blank, text, events)
@@ -147,7 +147,7 @@ def test_measure_size_first_toll_of_an_incident_wins(blank: Language) -> None:
 
 
 def test_measure_size_motive_clause_toll_is_not_shared(blank: Language) -> None:
-    text = ("Orcs burned a granary in Bree. Mordor said the fire was in retaliation for the "
+    text = ("Orcs burned a granary in Bree. Mordor said the fire was in reprisal for the "
             "killing of 9 orcs by rangers.")
     events = [_event(text, "burned"), _event(text, "fire"), _event(text, "killing")]
     sizes = _sizes(blank, text, events)
@@ -205,10 +205,10 @@ def test_measure_size_real_model_sentences(model: Language) -> None:
         ("Orcs shot and killed a former Gondorian cavalry commander near Bree.", "killed", 1),
         ("Faramir was killed in the ambush near Osgiliath.", "killed", 1),
         ("A shepherd was stabbed to death by raiders near Bree.", "killed", 1),
-        ("One ranger was injured in the blast and later died.", "killed", 1),
+        ("One ranger was wounded by the bomb and later died.", "killed", 1),
         ("The three raiders detonated their charges and were killed.", "killed", 3),
         ("Orcs ambushed the convoy and killed him.", "killed", 1),
-        ("One of the attackers died and the other was arrested.", "arrested", 1),
+        ("One of the raiders fled and the other was arrested.", "arrested", 1),
     ],
 )
 def test_measure_size_parse_reads_victims(model: Language, text: str, kind: str,

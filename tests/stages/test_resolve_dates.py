@@ -80,9 +80,9 @@ def test_resolve_dates_common_expressions(blank: Language, text: str, value: str
 
 
 def test_resolve_dates_around_as_reported(blank: Language) -> None:
-    doc = blank("Around 9 May 2020 (as reported), a body was found in Minas Tirith.")
+    doc = blank("Around 14 March 2019 (as reported), a body was found in Minas Tirith.")
     (mention,) = find_dates(doc, None)
-    assert (mention.text, mention.value) == ("9 May 2020", dt.date(2020, 5, 9))
+    assert (mention.text, mention.value) == ("14 March 2019", dt.date(2019, 3, 14))
 
 
 def test_resolve_dates_resolve_date_text_whole_expression() -> None:
@@ -120,7 +120,7 @@ def test_resolve_dates_event_takes_date_of_its_clause(blank: Language) -> None:
 
 
 def test_resolve_dates_reporting_date_does_not_override(blank: Language) -> None:
-    text = "In a press briefing on Monday, the envoy recalled the November 9 blast in Edoras."
+    text = "At a news conference on Monday, the envoy recalled the November 9 blast in Edoras."
     (event,) = _run(blank, text, [_event(text, "blast")])
     assert event.date.value == dt.date(2024, 11, 9)
     assert event.date.reason == "attached"
@@ -148,10 +148,10 @@ def test_resolve_dates_undated_event_takes_the_previous_event_date(blank: Langua
 
 
 def test_resolve_dates_undated_event_takes_an_earlier_date_expression(blank: Language) -> None:
-    text = ("Around 6 May 2020 (as reported), a ranger was found dead near Bree. "
+    text = ("Around 22 August 2018 (as reported), a ranger was found dead near Bree. "
             "The body showed signs of torture.")
     (event,) = _run(blank, text, [_event(text, "torture")])
-    assert event.date.value == dt.date(2020, 5, 6)
+    assert event.date.value == dt.date(2018, 8, 22)
     assert event.date.reason == "previous_event"
 
 
@@ -206,7 +206,7 @@ def test_resolve_dates_no_events_is_fine(blank: Language) -> None:
 @pytest.mark.slow
 def test_resolve_dates_real_model_event_dates(model: Language) -> None:
     text = ("Gondor's army shelled the border town of Osgiliath on Tuesday, killing 12 people "
-            "and wounding 30, the ministry said on Wednesday. In a press briefing on Monday, "
+            "and wounding 30, the ministry said on Wednesday. At a news conference on Monday, "
             "the Arnor envoy condemned the November 9 blast in Bree.")
     doc = model(text)
     doc._.article = Article(id="a1", text=text, published=PUBLISHED)

@@ -15,7 +15,7 @@ MAX_HEADING_WORDS = 14
 def heading_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of lines that are headings, bylines or link teasers.
 
-    Such lines ("Solidarity amid growing concerns", "Read here: …") carry no
+    Such lines ("Rangers on alert along the river", "Read more: …") carry no
     sentence of their own: coding them yields false actors and events. A
     short line without final punctuation is a heading only when body text
     follows it; a text that is one such line is a sentence.

@@ -315,9 +315,9 @@ class EventExtractor:
     def _intent_event(self, token: Token, event: Event) -> Event | None:
         """The promise or threat an intended act expresses (PLOVER AGREE / THREATEN).
 
-        "Syria is willing to withdraw its troops" promises a cooperative act
+        "Gondor is ready to pull its soldiers back" promises a cooperative act
         (AGREE, CAMEO 03x); "the party will boycott the elections unless …" or
-        "Iraq is prepared to impose martial law" threaten a conflictual one
+        "Arnor is set to close its border" threaten a conflictual one
         (THREATEN, CAMEO 13x). The intended act itself stays coded, flagged
         hypothetical where it is.
         """
@@ -600,7 +600,7 @@ class EventExtractor:
     ) -> list[Actor]:
         subject = self._subject_token(token)
         if subject is None and token.dep_ == "acl":
-            # "the US's resolve to stand with Pakistan": the noun's owner acts
+            # "Gondor's pledge to defend Arnor": the noun's owner acts
             owners = [c for c in token.head.children if c.dep_ == "poss"]
             return [a for owner in owners for a in self._actors_at(owner, actors)]
         if subject is None:

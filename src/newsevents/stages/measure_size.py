@@ -20,7 +20,7 @@ Conventions:
   so a subgroup ("including 14 soldiers") never replaces the total; "20
   people, including 13 attackers, were killed" = 20.
 - A vague addend beside stated ones keeps the stated part, a lower bound:
-  "one officer and an unknown number of attackers were killed" = 1.
+  "a ranger and an unknown number of orcs died" = 1.
 - "In addition to the attacker, two people were killed" = 3: the attacker
   died too. "Both" = 2 ("both brothers"), but not "both sides".
 - A singular person with "a/an/the" or a possessive is one: "killed a
@@ -37,12 +37,12 @@ blast"), and a scorer or user usually reads one of them, so the figures of a
 sentence are also *shared* with the other ASSAULT (deaths, injuries) or
 COERCE (arrests) events of that sentence and of the two sentences before it
 in the same paragraph, where those have no figure of that kind themselves;
-the earliest stated figure wins, and figures inside a motive clause ("in
-retaliation for the killing of 9") are not shared. A later definite mention
+the earliest stated figure wins, and figures inside a motive clause ("to
+avenge 9 dead villagers") are not shared. A later definite mention
 ("sources blamed Mordor for the attack") takes the figures of the incident
 before it. With a dependency parse the victims of kill / injure / arrest
-verbs are also counted from the parse ("shot and killed a former militia
-commander" = 1, "Faramir was killed" = 1, "stabbed to death", "was injured
+verbs are also counted from the parse ("shot and killed an elderly
+ferryman" = 1, "Faramir was killed" = 1, "stabbed to death", "was injured
 and later died").
 """
 
@@ -188,8 +188,8 @@ _NOUN_PATTERN = re.compile(
     rf"(?P<verb>lives|deaths|death|fatalities|fatality|injuries|arrests|detentions))\b"
     rf"(?!\s+(?:threats?|sentences?|penalty|squads?|row|toll|certificates?)\b)"
 )
-# "Sixteen people were killed, including 15 attackers" / "At least 53 people, including
-# 35 attackers, were killed": the head group is the total.
+# "Eleven guards were killed, including 4 archers" / "At least 40 people, including
+# 22 raiders, were killed": the head group is the total.
 _INCLUDING_PATTERN = re.compile(
     rf"(?i:(?<![\w,.])(?<!no\s)(?P<groups>{_group(0)})\s*,?\s*\(?(?:including|among\s+them|"
     rf"mostly|most\s+of\s+them)\b[^.;]{{0,150}}?\)?,?\s+(?:were|was|have\s+been|has\s+been|"
@@ -205,7 +205,7 @@ _CODED_PATTERN = re.compile(
     rf"\s+)?(?:coded|recorded|estimated|put|given|listed|counted|set|confirmed)\s+(?:as|at)\s+"
     rf"(?P<groups>{_group(0)}))(?![\w-])"
 )
-# "resulted in the killing of 1 member of X and 1 member of Y", "the arrest of 12 people"
+# "ended in the killing of 2 rangers and 3 guards", "the arrest of 12 people"
 _OF_PATTERN = re.compile(
     rf"(?i:\b(?P<verb>killing|killings|deaths|death|murder|murders|injuring|wounding|arrest|"
     rf"arrests|detention)\s+of\s+(?P<groups>{_GROUPS}))(?![\w-])"
@@ -260,8 +260,8 @@ def number_value(text: str) -> int | None:
 def _groups_total(m: re.Match[str]) -> tuple[int | None, bool]:
     """The sum of the counted groups of a match, and whether it counts people at all.
 
-    A vague addend beside stated ones ("one officer and an unknown number of
-    attackers") leaves the stated part, a lower bound like "at least 1"; a vague
+    A vague addend beside stated ones ("a ranger and an unknown number of
+    orcs") leaves the stated part, a lower bound like "at least 1"; a vague
     amount alone ("dozens") is not stated.
     """
     total = 0
@@ -334,8 +334,8 @@ def _also_dead(text: str, start: int, at: int) -> int:
 
 
 # Parse reading of a kill / injure / arrest verb's victims, for what the surface
-# patterns cannot see: a determiner with several modifiers ("shot and killed a
-# former militia commander"), a name ("Arijesuyo was killed"), a pronoun ("killed
+# patterns cannot see: a determiner with several modifiers ("shot and killed an
+# elderly ferryman"), a name ("Faramir was killed"), a pronoun ("killed
 # him"), "stabbed to death", "one of the attackers died".
 PARSE_VERBS: dict[str, Kind] = {
     "kill": "killed", "murder": "killed", "assassinate": "killed", "behead": "killed",
@@ -409,7 +409,7 @@ def _victims(verb: Token) -> list[Token]:
         head_subjects = {child.dep_: child for child in verb.head.children
                          if child.dep_ in ("nsubj", "nsubjpass")}
         if verb.lemma_.lower() == "die" or any(child.dep_ == "auxpass" for child in verb.children):
-            # "was injured and later died", "detonated their explosives and were killed"
+            # "was injured and later died", "stormed the gate and were killed"
             found = [head_subjects[dep] for dep in ("nsubjpass", "nsubj") if dep in head_subjects]
             return found[:1]
         if "nsubjpass" in head_subjects and verb.tag_ == "VBN":
@@ -527,7 +527,7 @@ _ANAPHOR = re.compile(r"(?i:\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+)?)$")
 def _resolve_anaphors(doc: Doc, events: list[Event], eligible: Sequence[int]) -> None:
     """Give "the attack" the figures of the incident it refers back to.
 
-    A definite noun trigger ("sources attributed the attack to …", "the blast
+    A definite noun trigger ("locals blamed Mordor for the attack", "the explosion
     was claimed by …") names the incident already described, so it shares the
     figures of the latest ASSAULT event with figures earlier in its paragraph.
     """
@@ -560,8 +560,8 @@ def _is_anaphor(doc: Doc, event: Event) -> bool:
     return True
 
 
-# A motive clause names an earlier, other incident ("in retaliation for the killing
-# of 41"): its figures stay with its own trigger and are not shared.
+# A motive clause names an earlier, other incident ("to avenge the 41 who
+# died"): its figures stay with its own trigger and are not shared.
 _MOTIVE = re.compile(
     r"(?i:\b(?:in\s+(?:retaliation|response|revenge|reprisal)|to\s+avenge|"
     r"(?:revenge|retaliation|reprisal)\s+for)\b)"
@@ -573,8 +573,8 @@ def _incident(text: str, events: Sequence[Event], eligible: Sequence[int],
     """The events a figure stated in sentence ``index`` is shared with.
 
     A report states an incident and then its toll, often in the next sentence
-    and against another trigger ("An assailant threw a grenade. One person was
-    killed and 25 others were injured in the blast."). So the figures of a
+    and against another trigger ("Raiders fired on the ferry. A guard died and
+    17 more were hurt in the raid."). So the figures of a
     sentence also belong to the other ASSAULT (deaths, injuries) or COERCE
     (arrests) events of that sentence and of the ``LOOK_BACK_SENTENCES``
     sentences before it in the same paragraph, wherever those have no figure of

@@ -3,10 +3,10 @@
 A mention is a noun phrase headed by a named entity (person, organisation,
 country, nationality) or by a common noun that names a sector ("police",
 "troops", "militants", "officials"). Modifiers inside the phrase are folded
-into the head: "US State Department spokesperson Matthew Miller" is one
-person mention (USA, GOV, role "spokesperson"); "Pakistan's government" is
+into the head: "French foreign ministry spokesperson Claire Martin" is one
+person mention (FRA, GOV, role "spokesperson"); "Pakistan's government" is
 PAK/GOV; "Hungarian and Romanian officials" is a compound of HUN/GOV and
-ROU/GOV. Later mentions ("Miller", "he") inherit from the first full one.
+ROU/GOV. Later mentions ("Martin", "he") inherit from the first full one.
 """
 
 from collections import Counter
@@ -226,7 +226,7 @@ class ActorResolver:
         """Country and kind of an organisation the knowledge base does not know.
 
         A country named inside the name gives its country ("Liberian Peace
-        Council", "National Union for the Total Independence of Angola");
+        Council", "Free Malawi Alliance");
         failing that, international bodies are IGO ("International Labour
         Office") and associations, committees and watchdogs are NGO.
         """

@@ -18,8 +18,8 @@ Rules (documented in ``docs/stages.md``):
   unresolved and events fall back to ``reason="no_publication_date"``.
 
 An event gets, in order: a date tied to its trigger (inside the trigger's
-phrase or clause) that is not a reporting date ("said on Monday", "in a press
-briefing on Monday"); a reporting date whose phrase hangs off the trigger
+phrase or clause) that is not a reporting date ("said on Monday", "at a news
+conference on Monday"); a reporting date whose phrase hangs off the trigger
 itself (the event *is* the statement); among the dates of its sentence not
 tied to another event, a non-reporting one opening the sentence ("On 9 May
 2020, …"), else the nearest one, non-reporting first; the narrative date of
@@ -92,8 +92,8 @@ _DURATION = re.compile(
     r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
     r"few|a\s+few)\s+(?:days?|weeks?|months?|years?|hours?|decades?))"
 )
-# A date adverbial opening the sentence ("On 9 May 2020, …", "Around 9 May 2020 (as
-# reported), …") scopes over every clause of the sentence.
+# A date adverbial opening the sentence ("On 14 March 2021, …", "Around 14 March 2021 (by
+# local accounts), …") scopes over every clause of the sentence.
 _LEADING = re.compile(
     r"(?i:\s*[\"“(]?(?:(?:on|around|on\s+or\s+around|by|as\s+of|late\s+on|early\s+on|"
     r"during|in|between|overnight\s+on|since|from|at\s+about|at\s+around)\s+)?(?:the\s+)?)"
@@ -520,10 +520,10 @@ def _directly_under(token: Token, target: Token) -> bool:
 def _tied(doc: Doc, mention: DateMention, trigger_start: int, trigger_end: int) -> bool:
     """Whether the date sits in the trigger's own phrase or clause.
 
-    With a parse: the date modifies the trigger directly ("the November 9
-    blast", "shelled … on Tuesday"), or modifies the verb the trigger noun is
+    With a parse: the date modifies the trigger directly ("the 3 March
+    ambush", "shelled … on Tuesday"), or modifies the verb the trigger noun is
     an argument of ("clashes on Saturday left three dead"). A date inside
-    another noun phrase ("condemned the November 9 blast") is not tied to
+    another noun phrase ("denounced the 3 March ambush") is not tied to
     "condemned". Without a parse: no comma, semicolon, colon or dash between.
     """
     if doc.has_annotation("DEP"):
@@ -598,7 +598,7 @@ def _names_something_else(doc: Doc, mention: DateMention) -> bool:
 def date_statements(events: Sequence[Event], mentions: Sequence[DateMention]) -> list[Event]:
     """Statements the text does not date take the article's one reporting date.
 
-    A briefing report says once "In a press briefing on Monday, X said …"
+    A briefing report says once "At a news conference on Monday, X said …"
     and then quotes X for paragraphs; those statements were made on Monday,
     not on the publication day. Only when the article names exactly one
     reporting date, and only for statements (verbal event types or reported
