@@ -106,8 +106,8 @@ def test_gazetteer_registered_and_cached_load_is_fast(gazetteer: Gazetteer) -> N
 
 
 @pytest.mark.parametrize(("key", "expected"), [
-    ("idleb", "idlb"), ("idlib", "idlb"), ("ar raqqah", None),
-    ("nassriya", "nsr"), ("nasiriyah", "nsr"), ("ma'rib", "mrb"), ("marib", "mrb"),
+    ("benghazi", "bngz"), ("banghazi", "bngz"), ("ar raqqah", None),
+    ("mukallah", "mkl"), ("mukalla", "mkl"), ("ba'qubah", "bkb"), ("baqubah", "bkb"),
 ])
 def test_gazetteer_skeleton_joins_transliterations(key: str, expected: str | None) -> None:
     assert skeleton(key) == expected
@@ -153,7 +153,7 @@ def test_gazetteer_small_foreign_town_loses_to_article_country() -> None:
 
 
 def test_gazetteer_apostrophe_and_article_variants(gazetteer: Gazetteer) -> None:
-    assert gazetteer.best("Marib").country == "YEM"
+    assert gazetteer.best("Huaian").country == "CHN"
     assert gazetteer.best("Ar-Raqqa").country == "SYR"
 
 
@@ -204,9 +204,9 @@ def test_gazetteer_region_alias_acronym_is_not_a_spelling() -> None:
 
 def test_gazetteer_glued_article_spelling_variant() -> None:
     small = Gazetteer.from_candidates([
-        Candidate(9, "Al Jifarah", "LBY", "Al Jifarah", 32.7, 13.1, 400_000, "admin1"),
+        Candidate(9, "Al Fashir", "SDN", None, 13.6, 25.3, 250_000, "city"),
     ])
-    assert small.best("Aljfara").geonameid == 9
+    assert small.best("Elfasher").geonameid == 9
 
 
 def test_gazetteer_big_city_spelling_variant_without_context() -> None:
@@ -249,6 +249,6 @@ def test_gazetteer_geonames_first_level_regions_are_in_the_table(
 
 def test_gazetteer_cities500_villages_are_indexed(gazetteer: Gazetteer) -> None:
     # Malawi's towns carry the region code: a village there now has its region.
-    small = [c for c in gazetteer.lookup("Thyolo") if c.feature == "city"]
+    small = [c for c in gazetteer.lookup("Chikwawa") if c.feature == "city"]
     assert small and small[0].admin1 == "Southern Region"
     assert len(gazetteer) > 230_000

@@ -87,8 +87,8 @@ _PREFIXES: dict[str, SuffixKind] = {
 
 _CITY, _ADMIN1 = 0, 1
 
-# Transliteration variants ("Idleb"/"Idlib", "Nassriya"/"Nasiriyah", "Galgaduud"/
-# "Galguduud") share a skeleton; such a match is only accepted inside countries the
+# Transliteration variants ("Banghazi"/"Benghazi", "Mukallah"/"Mukalla", "Sanag"/
+# "Sanaag") share a skeleton; such a match is only accepted inside countries the
 # caller names, because skeletons of short names collide across the world.
 FUZZY_PENALTY = 0.15
 FUZZY_MIN_LENGTH = 3
@@ -141,8 +141,8 @@ class Gazetteer:
         self._countries = countries
         self._skeletons = skeletons if skeletons is not None else _skeleton_index(index)
         # Other names of admin1 regions by record position: a spelling variant is
-        # compared with them too ("Lower Shebelle" is spelled like "Lower Shabeelle",
-        # an alias of "Shabeellaha Hoose", not like the main name).
+        # compared with them too ("West Azarbaijan" is spelled like "West Azerbaijan",
+        # an alias of "Āz̄ārbāyjān-e Ghārbī", not like the main name).
         self._aliases = aliases or {}
 
     @classmethod
@@ -194,7 +194,7 @@ class Gazetteer:
         suffixes ("province", "city") pick the kind; the country hint and
         the countries mentioned in the article lift their candidates.
         When the name has no entry in ``fuzzy_countries``, entries there
-        spelled differently ("Idleb" for "Idlib") are added with a penalty.
+        spelled differently ("Bahirdar" for "Bahir Dar") are added with a penalty.
         """
         hint = self._iso3(country_hint)
         context = {code for code in (self._iso3(c) for c in context_countries) if code}
@@ -214,15 +214,15 @@ class Gazetteer:
             matches += self._fuzzy_matches(name, fuzzy)
         if matches and not acronym \
                 and not any(candidate.feature != "city" for candidate, _ in matches):
-            # A town's region often shares its name in another spelling ("Idleb
-            # province" for Idlib): regions spelled alike in the towns' countries.
+            # A town's region often shares its name in another spelling ("Benghazi
+            # province" for Banghāzī): regions spelled alike in the towns' countries.
             found = {candidate.country for candidate, _ in matches}
             matches += self._fuzzy_matches(name, found, admin1_only=True,
                                            minimum=FUZZY_ADMIN1_SIMILARITY)
         if not matches and not acronym:
             known = fuzzy | context | ({hint} if hint else set())
             # With the article's countries known, a lone region abroad spelled
-            # alike ("Terage" for Tauragė) is a guess against the evidence.
+            # alike ("Marjah" for Libya's Al Marj) is a guess against the evidence.
             matches = [(candidate, kind) for candidate, kind in self._fuzzy_admin1(name)
                        if not known or candidate.country in known]
             if not matches:
@@ -321,7 +321,7 @@ class Gazetteer:
         return max(_similarity(name, entry) for entry in names)
 
     def _fuzzy_admin1(self, name: str) -> list[tuple[Candidate, SuffixKind | None]]:
-        """Regions spelled differently ("Galgaduud"), anywhere, if all in one country.
+        """Regions spelled differently ("Sanag"), anywhere, if all in one country.
 
         Region names are few, so a skeleton that points to regions of a single
         country is trusted even without a country in the text.
@@ -334,7 +334,7 @@ class Gazetteer:
 
     def _fuzzy_big_cities(self, name: str,
                           known: set[str]) -> list[tuple[Candidate, SuffixKind | None]]:
-        """Big cities spelled differently ("Nassriya" for Nasiriyah), if all in one country.
+        """Big cities spelled differently ("Mukallah" for Mukalla), if all in one country.
 
         Only cities of ``FUZZY_CITY_POPULATION`` or more spelled very alike
         (ratio ≥ ``FUZZY_CITY_SIMILARITY``) qualify: a short report may name
@@ -384,8 +384,8 @@ def skeleton(key: str) -> str | None:
 
     Drops Arabic-style articles ("al-", "ash"), apostrophes and spaces, folds
     digraphs that transliterations vary on ("kh"/"k", "q"/"k", "ou"/"u"),
-    drops vowels after the first letter and doubled letters, so "Idleb" and
-    "Idlib", "Ar-Raqqa" and "Ar Raqqah", "Ma'rib" and "Marib" meet.
+    drops vowels after the first letter and doubled letters, so "Benghazi" and
+    "Banghazi", "Ar-Raqqa" and "Ar Raqqah", "Ba'qubah" and "Baqubah" meet.
     """
     words = [word for word in key.replace("'", " ").split(" ") if word]
     while len(words) > 1 and words[0] in _ARTICLES:
@@ -414,7 +414,7 @@ def _similarity(name: str, entry: str) -> float:
     first, second = plain(name), plain(entry)
     ratio = difflib.SequenceMatcher(None, first, second).ratio()
     for glued in (first, second):
-        # "Aljfara" has its article glued on; "Al Jifarah" lost it in plain().
+        # "Elfasher" has its article glued on; "Al Fashir" lost it in plain().
         if glued[:2] in ("al", "el") and len(glued) > 6:
             other = second if glued is first else first
             ratio = max(ratio, difflib.SequenceMatcher(None, glued[2:], other).ratio())
@@ -422,7 +422,7 @@ def _similarity(name: str, entry: str) -> float:
 
 
 def _skeletons(key: str) -> list[str]:
-    """The key's skeleton, plus one without a glued article ("Aljfara")."""
+    """The key's skeleton, plus one without a glued article ("Elfasher")."""
     found = []
     for text in (key, key[2:] if key[:2] in ("al", "el") and len(key) > 6 else ""):
         folded = skeleton(text) if text else None
@@ -552,7 +552,7 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]],
         if code not in codes and position * 2 not in codes:
             codes.append(code)
         if "'" in key:
-            # "Ma'rib" is also written "Marib".
+            # "Huai'an" is also written "Huaian".
             add(key.replace("'", ""), position, alternate=alternate)
 
     for iso2, _code, geonameid, name, aliases_of, lat, lon, population, _type in admin1_rows:

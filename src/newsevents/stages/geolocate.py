@@ -1,6 +1,6 @@
 """geolocate: geocode place mentions and give every event a location.
 
-1. Mentions: place chains ("Buleda (Kech, Balochistan)", "Hasakah, Al Hasakah,
+1. Mentions: place chains ("Sangin (Helmand, Afghanistan)", "Douma, Rif Dimashq,
    Syria"), resolved inside their last name's country and region; every
    GPE/LOC/FAC entity, the dateline ("QUETTA, Pakistan —"),
    and a run of proper nouns right after "in"/"at"/"near" that NER missed
@@ -63,8 +63,8 @@ CONTEXT_MIN_SCORE = 0.7
 # Extra confidence required of names NER did not label.
 MISSED_PLACE_MARGIN = 0.15
 
-# Place chains: "Buleda (Kech, Balochistan)", "Hasakah, Al Hasakah, Syria", "Kinda in
-# Idleb", "Myrzakent town of Turkistan region". Each name is followed by the ones that
+# Place chains: "Osgiliath (Anorien, Gondor)", "Bree, Eriador, Arnor", "Tharbad in
+# Minhiriath", "Pelargir town of Lebennin region". Each name is followed by the ones that
 # contain it, so later names constrain the country (and region) of earlier ones.
 _CAPITAL = r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*"
 _LINK_WORD = (r"(?:de|del|de la|de las|de los|des|du|da|do|dos|das|di|la|las|los|le|el|al|"
@@ -83,7 +83,8 @@ _CHAIN_NAME = re.compile(
 )
 _DIRECTION = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|"
               r"central|rural|greater)")
-# "Kinda in Idleb", "Foah in the southern countryside of Idleb", "Zinar in eastern Raqqa".
+# "Tharbad in Minhiriath", "Ethring in the northern outskirts of Lebennin",
+# "Bree in western Eriador".
 _CHAIN_LINK = re.compile(
     r"\s*,\s*|\s*\(\s*|\s+(?:in|of)\s+(?:the\s+)?"
     rf"(?:(?i:{_DIRECTION})\s+)?(?:(?i:{_PLAIN_NOUNS}|part|parts|outskirts|suburbs)\s+of\s+)?")
@@ -96,7 +97,7 @@ CHAIN_OPTION_MARGIN = 0.25
 # Bonus of a candidate that lies in the region or country named after it.
 CONTAINED_BONUS = 0.3
 # Names of a chain that must have an entry in one country for the chain to be read
-# there ("Bamenda town (Mezam, Nord-Ouest)": Bamenda and Nord-Ouest are both Cameroon's).
+# there ("Ngaoundere town (Vina, Adamawa)": Ngaoundere and Adamawa are both Cameroon's).
 CHAIN_VOTES = 2
 # Dependencies by which a country word modifies another noun ("US dollar", "Kazakh
 # government"); such a word is context, never the event's place.
@@ -343,8 +344,8 @@ class Geolocator:
             if best.feature == "city" and position < len(chain) - 1:
                 town = best
             if best.feature in ("country", "admin1") or position == len(chain) - 1:
-                # The chain's last name holds the others, whatever its kind: "Famale
-                # (Dessa, Tillaberi)" keeps Dessa inside Niger.
+                # The chain's last name holds the others, whatever its kind: "Bengou
+                # (Gaya, Dosso)" keeps Gaya inside Niger.
                 container = best
         if mentions and len(mentions) - 1 in as_region:
             # Nothing before it resolved, so it holds nothing: "a bank in Mandalay,
@@ -383,8 +384,8 @@ class Geolocator:
     def _chain_vote(self, text: str, chain: list[tuple[int, int]]) -> tuple[str | None, int]:
         """The country in which most of the chain's names have an entry, and how many.
 
-        Read jointly, "Bamenda town (Mezam, Nord-Ouest)" is in Cameroon: Bamenda is
-        only there, and Cameroon has a Nord-Ouest too (Haiti's is the main-name
+        Read jointly, "Ngaoundere town (Vina, Adamawa)" is in Cameroon: Ngaoundere is
+        only there, and Cameroon has an Adamawa too (Nigeria's is the main-name
         match). Ties go to the reading the last name ranks first.
         """
         counts: Counter[str] = Counter()
@@ -461,7 +462,7 @@ class Geolocator:
                  votes: Sequence[tuple[str | None, int]] = ()) -> Counter[str]:
         """How often each country is evidenced in the article (first pass).
 
-        A chain whose names agree on a country ("Thyolo (Thyolo, Southern)")
+        A chain whose names agree on a country ("Mzimba (Mzimba, Northern)")
         counts twice for it; otherwise its last name ("…, Kirkuk, Iraq",
         "(Dori, Seno)") counts twice when it is a country and once when it is
         a region or a confident town: it is how summaries state the country.
