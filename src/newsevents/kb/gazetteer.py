@@ -385,7 +385,7 @@ def skeleton(key: str) -> str | None:
     Drops Arabic-style articles ("al-", "ash"), apostrophes and spaces, folds
     digraphs that transliterations vary on ("kh"/"k", "q"/"k", "ou"/"u"),
     drops vowels after the first letter and doubled letters, so "Benghazi" and
-    "Banghazi", "Ar-Raqqa" and "Ar Raqqah", "Ba'qubah" and "Baqubah" meet.
+    "Banghazi", "Ba'qubah" and "Baqubah" meet.
     """
     words = [word for word in key.replace("'", " ").split(" ") if word]
     while len(words) > 1 and words[0] in _ARTICLES:
@@ -462,7 +462,7 @@ def _variants(name: str) -> list[tuple[str, SuffixKind | None]]:
         if key.startswith(prefix) and len(key) > len(prefix):
             variants.append((key[len(prefix):], kind))
     if len(words) > 1 and words[0] in _ARTICLES:
-        # "Ar-Raqqa" is also indexed as "Raqqa".
+        # "As-Sulaymaniyah" is also indexed as "Sulaymaniyah".
         variants.append((" ".join(words[1:]), variants[0][1]))
     return variants + [(key.replace("'", ""), kind) for key, kind in variants if "'" in key]
 

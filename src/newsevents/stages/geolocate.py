@@ -69,7 +69,7 @@ MISSED_PLACE_MARGIN = 0.15
 _CAPITAL = r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*"
 _LINK_WORD = (r"(?:de|del|de la|de las|de los|des|du|da|do|dos|das|di|la|las|los|le|el|al|"
               r"bin|ben|ibn|van|von|y|sur|am|upon)")
-# Nouns that say what a name is but that the gazetteer does not use ("Raqqa countryside").
+# Nouns that say what a name is but that the gazetteer does not use ("Homs countryside").
 _PLAIN_NOUNS = (r"countryside|area|sector|commune|neighbou?rhood|locality|upazila|tehsil|"
                 r"LGA|raion|suburb|outskirts|camp")
 _KIND_NOUNS = (r"town|city|village|district|province|region|governorate|state|county|"
