@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
+
+# Property tests check behaviour, not speed: no per-example deadline, so a busy 2-core CI
+# machine cannot fail them on timing (speed goals live in bench/).
+settings.register_profile("newsevents", deadline=None)
+settings.load_profile("newsevents")
 
 if TYPE_CHECKING:
     from spacy.language import Language
