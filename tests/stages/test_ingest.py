@@ -9,12 +9,12 @@ import io
 import json
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from newsevents.stages.ingest import IngestOptions, read_inputs
 from newsevents.stages.ingest import feed as feed_module
 from newsevents.types import Article, Failure, content_hash
+
+from _builders import warc_record
 
 BODY = ("Arnor troops shelled Gondor on Tuesday, killing four civilians, officials in "
         "Minas Tirith said in a statement.")
@@ -232,19 +232,9 @@ def test_ingest_feed_fetch_refuses_file_links():
 
 
 def _warc(records, *, compress=True):
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=compress)
-    for url, kind, body, content_type in records:
-        if kind == "response":
-            http = StatusAndHeaders("200 OK", [("Content-Type", content_type)],
-                                    protocol="HTTP/1.1")
-            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                               http_headers=http)
-        else:
-            record = writer.create_warc_record(url, kind, payload=io.BytesIO(body),
-                                               warc_content_type=content_type)
-        writer.write_record(record)
-    return buffer.getvalue()
+    return b"".join(warc_record(url, body, content_type=content_type, record_type=kind,
+                                compress=compress)
+                    for url, kind, body, content_type in records)
 
 
 @pytest.mark.parametrize("compress", [True, False])

@@ -15,11 +15,11 @@ import urllib.request
 from dataclasses import dataclass, field
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from newsevents.stages.ingest import IngestOptions, read_inputs
 from newsevents.types import Article, Failure
+
+from _builders import warc_record as warc_member
 
 ART = "article"
 BODY = ("Arnor troops shelled Gondor on Tuesday, killing four civilians, officials in "
@@ -30,23 +30,6 @@ FRENCH = ("Le gouvernement a annoncé mardi que les négociations avec les syndi
           "reprendraient la semaine prochaine, selon un communiqué publié à Paris.")
 RUSSIAN = ("Правительство объявило во вторник, что переговоры с профсоюзами возобновятся "
            "на следующей неделе.")
-
-
-def warc_member(url: str, body: bytes, *, content_type: str = "text/html; charset=utf-8",
-                record_type: str = "response", status: str = "200 OK",
-                compress: bool = True) -> bytes:
-    """One WARC record (a gzip member when ``compress``) as bytes."""
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=compress)
-    if record_type == "response":
-        http = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                           http_headers=http)
-    else:
-        record = writer.create_warc_record(url, record_type, payload=io.BytesIO(body),
-                                           warc_content_type=content_type)
-    writer.write_record(record)
-    return buffer.getvalue()
 
 
 def page(title: str, text: str) -> bytes:

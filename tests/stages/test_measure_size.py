@@ -8,22 +8,9 @@ from spacy.language import Language
 
 from newsevents.errors import InputError
 from newsevents.stages.measure_size import SizeMeasurer, find_counts, number_value, parse_counts
-from newsevents.types import Event, Size, Span
+from newsevents.types import Event, Size
 
-
-def _event(text: str, trigger: str, *, kind: str = "ASSAULT") -> Event:
-    start = text.index(trigger)
-    sentence_start = text.rfind(". ", 0, start)
-    sentence_start = 0 if sentence_start < 0 else sentence_start + 2
-    sentence_end = text.find(". ", start)
-    sentence_end = len(text) if sentence_end < 0 else sentence_end + 1
-    return Event(
-        id=f"e{start}", article_id="a1", type=kind, mode=None, contexts=(), cameo=None,
-        quad_class=None, goldstein=None, source=(), target=(),
-        trigger=Span(trigger, start, start + len(trigger)),
-        sentence=Span(text[sentence_start:sentence_end], sentence_start, sentence_end),
-        confidence=0.9,
-    )
+from _builders import hand_event as _event
 
 
 def _sizes(nlp: Language, text: str, events: list[Event]) -> dict[str, Size]:

@@ -12,23 +12,9 @@ from spacy.language import Language
 from newsevents.stages.resolve_dates import DateResolver, find_dates, resolve_date_text
 from newsevents.types import Article, Event, EventDate, Span
 
+from _builders import hand_event as _event
+
 PUBLISHED = dt.date(2024, 11, 20)  # a Wednesday
-
-
-def _event(text: str, trigger: str, *, kind: str = "ASSAULT", occurrence: int = 0) -> Event:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.index(trigger, start + 1)
-    sentence_start = max(text.rfind(". ", 0, start) + 2, 0) if ". " in text[:start] else 0
-    sentence_end = text.find(". ", start)
-    sentence_end = len(text) if sentence_end < 0 else sentence_end + 1
-    return Event(
-        id=f"e{start}", article_id="a1", type=kind, mode=None, contexts=(), cameo=None,
-        quad_class=None, goldstein=None, source=(), target=(),
-        trigger=Span(trigger, start, start + len(trigger)),
-        sentence=Span(text[sentence_start:sentence_end], sentence_start, sentence_end),
-        confidence=0.9,
-    )
 
 
 def _run(nlp: Language, text: str, events: list[Event],
