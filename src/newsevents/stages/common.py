@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
 
@@ -41,8 +42,13 @@ def in_ranges(char: int, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= char < end for start, end in ranges)
 
 
-def span_of(doc: Doc, record: Actor) -> Span | None:
-    """The Doc span a record's character offsets cover."""
+class HasOffsets(Protocol):
+    start: int
+    end: int
+
+
+def span_of(doc: Doc, record: HasOffsets) -> Span | None:
+    """The Doc span a record's character offsets cover (an Actor, a trigger, a Place …)."""
     return doc.char_span(record.start, record.end, alignment_mode="expand")
 
 

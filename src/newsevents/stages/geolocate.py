@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 from newsevents.errors import Errors, InputError
 from newsevents.kb.countries import Countries, load_countries
 from newsevents.kb.gazetteer import PLACE_SUFFIXES, Candidate, Gazetteer
+from newsevents.stages.common import span_of
 from newsevents.types import Event, Place
 
 # spaCy forbids "." in factory names (E853), so the registered name
@@ -536,7 +537,7 @@ class Geolocator:
             return None
         sentence = [m for m in resolved
                     if event.sentence.start <= m.place.start and m.place.end <= event.sentence.end]
-        trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+        trigger = span_of(doc, event.trigger)
         if trigger is not None:
             anchors = _anchors(doc, event, trigger)
             clause = [m for m in sentence if m.root is not None and _in_clause(m.root, anchors)
@@ -663,7 +664,7 @@ def _anchors(doc: Doc, event: Event, trigger: Span) -> set[int]:
         if child.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "xcomp"):
             anchors.add(child.i)
     for actor in (*event.source, *event.target):
-        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+        span = span_of(doc, actor)
         if span is not None:
             anchors.add(span.root.i)
     return anchors

@@ -57,6 +57,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from newsevents.errors import Errors, InputError
+from newsevents.stages.common import span_of
 from newsevents.types import PLOVER_TYPES, Event, Size
 
 Kind = Literal["killed", "injured", "arrested"]
@@ -555,7 +556,7 @@ def _is_anaphor(doc: Doc, event: Event) -> bool:
                                                           trigger.start):
         return False
     if doc.has_annotation("POS"):
-        span = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
+        span = span_of(doc, trigger)
         return span is not None and span.root.pos_ == "NOUN"
     return True
 
