@@ -78,7 +78,7 @@ class Actor:
     ``name`` is the canonical name ("Matthew Miller", "United States");
     ``country`` an ISO-3 code or a group code (IGO, NGO, …); ``role`` the
     in-text role of a person ("spokesperson"); ``members`` the parts of a
-    compound actor ("Hungarian and Romanian officials").
+    compound actor ("Polish and Czech officials").
     """
 
     text: str

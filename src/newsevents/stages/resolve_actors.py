@@ -5,7 +5,7 @@ country, nationality) or by a common noun that names a sector ("police",
 "troops", "militants", "officials"). Modifiers inside the phrase are folded
 into the head: "French foreign ministry spokesperson Claire Martin" is one
 person mention (FRA, GOV, role "spokesperson"); "Pakistan's government" is
-PAK/GOV; "Hungarian and Romanian officials" is a compound of HUN/GOV and
+PAK/GOV; "Polish and Czech officials" is a compound of POL/GOV and
 ROU/GOV. Later mentions ("Martin", "he") inherit from the first full one.
 """
 
@@ -119,7 +119,7 @@ class ActorResolver:
                 owner = current.i
             elif current.pos_ not in ("NOUN", "PROPN"):
                 break
-        # a conjunct modifier ("Hungarian and Romanian officials") folds like its first conjunct
+        # a conjunct modifier ("Polish and Czech officials") folds like its first conjunct
         if owner == token.i and token.dep_ == "conj" and token.head.dep_ in ("amod", "compound"):
             first = token.head
             if first.i in heads:
