@@ -6,7 +6,7 @@ country, nationality) or by a common noun that names a sector ("police",
 into the head: "French foreign ministry spokesperson Claire Martin" is one
 person mention (FRA, GOV, role "spokesperson"); "Pakistan's government" is
 PAK/GOV; "Polish and Czech officials" is a compound of POL/GOV and
-ROU/GOV. Later mentions ("Martin", "he") inherit from the first full one.
+CZE/GOV. Later mentions ("Martin", "he") inherit from the first full one.
 """
 
 from collections import Counter
