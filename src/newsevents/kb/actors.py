@@ -56,6 +56,7 @@ class ActorKB:
             for name in entry["names"]:
                 self._persons[_key(name)] = actor
         self._groups = {_key(word) for word in data["groups_not_persons"]}
+        self._not_actor_heads = {_key(word) for word in data["not_actor_heads"]}
         self.max_title_words = max(len(t.split()) for t in self._titles)
 
     def sector_of_noun(self, phrase: str) -> str | None:
@@ -90,6 +91,10 @@ class ActorKB:
 
     def person(self, name: str) -> KnownActor | None:
         return self._persons.get(_key(name))
+
+    def describes_no_actor(self, phrase: str) -> bool:
+        """Nouns a country word may describe without naming an actor ("US dollar")."""
+        return _key(phrase) in self._not_actor_heads
 
     def is_group_word(self, word: str) -> bool:
         """Religious or ethnic group words that NER sometimes takes for persons."""

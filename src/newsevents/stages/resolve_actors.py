@@ -88,7 +88,8 @@ class ActorResolver:
     ) -> set[int]:
         heads: set[int] = set()
         for ent in doc.ents:
-            if ent.label_ in ACTOR_LABELS and not in_ranges(ent.start_char, headings):
+            if ent.label_ in ACTOR_LABELS and not in_ranges(ent.start_char, headings) \
+                    and not self._describes_thing(ent):
                 heads.add(ent.root.i)
         for token in doc:
             if token.i in entity_of or in_ranges(token.idx, headings):
@@ -98,6 +99,17 @@ class ActorResolver:
             elif token.lower_ in SPEAKER_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass"):
                 heads.add(token.i)
         return heads
+
+    def _describes_thing(self, ent: Span) -> bool:
+        """A country word that only describes a non-actor noun: "the US dollar exchange rate"."""
+        head = ent.root
+        while head.dep_ in FOLD_DEPS and head.head.i != head.i:
+            head = head.head
+        if head.i < ent.end or self._noun_sector(head):
+            return False
+        words = [token.lower_ for token in head.doc[ent.end:head.i + 1]]
+        phrases = words + [" ".join(pair) for pair in zip(words, words[1:])]
+        return any(self.kb.describes_no_actor(phrase) for phrase in phrases)
 
     def _noun_sector(self, token: Token) -> str | None:
         compound = " ".join(
