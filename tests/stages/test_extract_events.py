@@ -239,6 +239,33 @@ def test_resolve_actors_known_organisation_inside_a_longer_name(code):
     assert council.country == "IGO" and council.name == "United Nations"
 
 
+def test_resolve_actors_country_word_describing_a_currency_is_not_an_actor(code):
+    doc = code("Shopkeepers protested against the soaring US dollar exchange rate in the capital.")
+    assert not any(a.country == "USA" for a in doc._.actors)
+    doc = code("US troops crossed the river at dawn.")
+    assert any(a.country == "USA" and a.sector == "MIL" for a in doc._.actors)
+
+
+def test_resolve_actors_known_organisations_the_model_misses_are_marked(code):
+    doc = code("On Friday the OSCE SMM recorded 40 explosions. Imbonerakure members beat "
+               "two farmers, and QSD fighters detained a trader.")
+    by_name = {a.name: a for a in doc._.actors if a.kind == "organisation"}
+    mission = by_name["OSCE Special Monitoring Mission to Ukraine"]
+    assert (mission.text, mission.country, mission.sector) == ("OSCE SMM", "UKR", "IGO")
+    assert by_name["Imbonerakure"].country == "BDI"
+    assert any(a.country == "SYR" and a.sector == "REB" for a in doc._.actors)
+    # a place keeps its entity: Brussels stays a place even though the EU is known by it
+    doc = code("Farmers marched through Brussels on Tuesday.")
+    assert any(ent.text == "Brussels" and ent.label_ == "GPE" for ent in doc.ents)
+
+
+def test_extract_events_a_cited_agreement_is_not_an_event(code):
+    doc = code("Under the Gondor treaty, a member that leaves must give a year's notice.")
+    assert not _events(doc, "AGREE")
+    doc = code("The two governments signed a treaty on Monday.")
+    assert _events(doc, "AGREE")
+
+
 def test_extract_events_intended_deployment_is_not_a_threat(code):
     doc = code("Under the truce, the Lebanese army will deploy soldiers along the border.")
     assert _events(doc, "MOBILIZE")

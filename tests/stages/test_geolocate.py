@@ -529,3 +529,35 @@ def test_geolocate_model_lead_sentence_place_beats_later_background(nlp) -> None
     doc._.events = [_event_at(doc, "raid")]
     doc = Geolocator(small)(doc)
     assert doc._.events[0].location.name == "Bree"
+
+
+def test_geolocate_article_country_when_no_place_resolves(geolocator, vocab) -> None:
+    # "The army shelled Dunharrow ." -- Dunharrow is in no gazetteer; the army is
+    # India's, so the event is at least in India, pointed at the word that said so.
+    doc = _doc(vocab, [
+        ("The", 1, "det", "O"), ("army", 2, "nsubj", "O"), ("shelled", 2, "ROOT", "O"),
+        ("Dunharrow", 2, "dobj", "B-GPE"), (".", 2, "punct", "O"),
+    ])
+    army = _actor(doc, 1, 2, "IND")
+    doc._.actors = [army]
+    doc._.events = [_event(doc, 2, source=[army])]
+    location = geolocator(doc)._.events[0].location
+    assert (location.country, location.feature, location.reason) == (
+        "IND", "country", "country_of_actors")
+    assert (location.text, location.start, location.end) == ("army", 4, 8)
+    assert location.lat is not None and location.geonameid is not None
+
+
+def test_geolocate_article_country_needs_one_leading_country(geolocator, vocab) -> None:
+    # Actors of two countries, once each, and no place: no country is guessed.
+    doc = _doc(vocab, [
+        ("The", 1, "det", "O"), ("army", 2, "nsubj", "O"), ("shelled", 2, "ROOT", "O"),
+        ("rebels", 2, "dobj", "O"), (".", 2, "punct", "O"),
+    ])
+    army, rebels = _actor(doc, 1, 2, "IND"), _actor(doc, 3, 4, "PAK")
+    doc._.actors = [army, rebels]
+    doc._.events = [_event(doc, 2, source=[army], target=[rebels])]
+    assert geolocator(doc)._.events[0].location is None
+    # A country the resolver only guessed from context is no evidence either.
+    doc._.actors = [army, dataclasses.replace(rebels, reason="country_from_article_context")]
+    assert geolocator(doc)._.events[0].location.country == "IND"

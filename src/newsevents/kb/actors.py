@@ -26,7 +26,7 @@ def _key(text: str) -> str:
     return " ".join(text.replace("’", "'").replace(".", "").lower().split())
 
 
-def _is_acronym(name: str) -> bool:
+def is_acronym(name: str) -> bool:
     """ "WHO", "U.N.", "AU": matched only as written, never as the word "who"."""
     return name.replace(".", "").isupper() or len(name) <= 4
 
@@ -44,11 +44,13 @@ class ActorKB:
             _key(title): sector for sector, titles in data["titles"].items() for title in titles
         }
         self._organisations: dict[str, KnownActor] = {}
+        self.organisation_names: tuple[str, ...] = tuple(
+            name for entry in data["organisations"] for name in entry["names"])
         for entry in data["organisations"]:
             actor = KnownActor(entry["name"], entry["code"], entry["sector"])
             for name in entry["names"]:
                 self._organisations[name] = actor
-                if not _is_acronym(name):
+                if not is_acronym(name):
                     self._organisations.setdefault(_key(name), actor)
         self._persons: dict[str, KnownActor] = {}
         for entry in data["persons"]:
@@ -69,7 +71,7 @@ class ActorKB:
 
     def organisation(self, name: str) -> KnownActor | None:
         """A known organisation; acronyms match case-sensitively ("WHO", not "who")."""
-        if _is_acronym(name):
+        if is_acronym(name):
             return self._organisations.get(name)
         key = _key(name)
         key = key.removeprefix("the ")

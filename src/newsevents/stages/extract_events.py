@@ -61,6 +61,10 @@ HYPOTHETICAL_HEADS = {
 }
 REFUSAL_HEADS = {"refuse", "decline", "reject", "fail"}
 OCCURRENCE_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
+# Prepositions that cite an existing agreement or measure rather than report one
+# ("under the treaty", "in line with the deal"): (preposition, the word it hangs on).
+CITING_PREPS = {("under", None), ("to", "according"), ("with", "line"),
+                ("with", "accordance"), ("to", "pursuant")}
 BLAME_TYPES = {"ACCUSE", "REJECT"}
 VERBAL_TYPES = {"AGREE", "REQUEST", "ACCUSE", "THREATEN"}
 # an intended deployment is not by itself a threat ("the army will deploy to the south")
@@ -191,6 +195,8 @@ class EventExtractor:
             if token.pos_ != "NOUN" or token.i in consumed:
                 continue
             if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
+                continue
+            if _cited(token):
                 continue
             match = self._match_noun(token)
             if match is None:
@@ -667,6 +673,14 @@ class EventExtractor:
                 c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
             return True
         return False
+
+
+def _cited(token: Token) -> bool:
+    """A noun named as the basis of something: "under the treaty", "according to the deal"."""
+    if token.dep_ != "pobj":
+        return False
+    prep = token.head
+    return (prep.lower_, None) in CITING_PREPS or (prep.lower_, prep.head.lower_) in CITING_PREPS
 
 
 def _embedded(token: Token, triggers: set[int]) -> bool:

@@ -16,7 +16,10 @@
    else a place in the same sentence that is not one of the event's
    actors; else the article's main place (the dateline, or the most
    frequent and specific place, the lead sentence's place counting once
-   more); else a place that is an actor of the event.
+   more); else a place that is an actor of the event; else, when the
+   article names no place that resolves, the country its actors and
+   nationality words point to ("Iraqi forces shelled X": Iraq), placed at the
+   word that gave it.
 """
 
 import dataclasses
@@ -105,7 +108,6 @@ CHAIN_VOTES = 2
 MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod"})
 # Evidence weights of the first pass (how often a country counts).
 CHAIN_WEIGHT = 2
-ACTOR_WEIGHT = 1
 DERIVED_ACTOR_REASONS = frozenset({"place_as_actor", "coreference"})
 # How many extra mentions the lead sentence's place counts for as the article's place.
 LEAD_BONUS = 1
@@ -155,11 +157,38 @@ class Geolocator:
         events = doc._.events
         if events:
             main = _main_place(mentions)
+            fallback = None if main is not None else self.article_country(doc)
             doc._.events = [
-                dataclasses.replace(event, location=self.locate(doc, event, mentions, main=main))
+                dataclasses.replace(event, location=self.locate(doc, event, mentions, main=main)
+                                    or fallback)
                 for event in events
             ]
         return doc
+
+    def article_country(self, doc: Doc) -> Place | None:
+        """The country the article's actors and nationality words point to, if one leads.
+
+        For articles whose places are all unknown villages: "Iraqi forces shelled
+        Mutaibijah" is at least in Iraq. The place is the first word that gave
+        the country; its ``reason`` is ``country_of_actors``.
+        """
+        evidence: dict[str, Token | Span] = {}
+        counts: Counter[str] = Counter()
+        for code, where in self._actor_countries(doc):
+            counts[code] += 1
+            evidence.setdefault(code, where)
+        if not counts:
+            return None
+        (top, count), *rest = counts.most_common(2)
+        country = self.countries.by_code(top)
+        if country is None or (rest and rest[0][1] == count):
+            return None
+        where = evidence[top]
+        start = where.idx if isinstance(where, Token) else where.start_char
+        return Place(text=where.text, start=start, end=start + len(where.text),
+                     name=country.name, geonameid=country.geonameid, country=country.iso3,
+                     admin1=None, lat=country.lat, lon=country.lon, feature="country",
+                     reason="country_of_actors")
 
     # -- mentions -------------------------------------------------------------
 
@@ -485,25 +514,20 @@ class Geolocator:
                 counts[best.country] += 1
         if dateline is not None and dateline[3]:
             counts[dateline[3]] += 2
-        counts.update(self._nationalities(doc))
-        for actor in doc._.actors or ():
-            # An actor whose country was read off a place or the context ("villagers
-            # from Bate") would only echo the gazetteer's own guess back.
-            if actor.reason is not None and (actor.reason in DERIVED_ACTOR_REASONS
-                                             or actor.reason.startswith("country_from")):
-                continue
-            country = self.countries.by_code(actor.country) if actor.country else None
-            if country is not None:
-                counts[country.iso3] += ACTOR_WEIGHT
+        counts.update(code for code, _ in self._actor_countries(doc))
         for span in spans:
             best = self.gazetteer.best(span.text)
             if best is not None and (best.feature == "country" or best.score >= CONTEXT_MIN_SCORE):
                 counts[best.country] += 1
         return counts
 
-    def _nationalities(self, doc: Doc) -> Counter[str]:
-        """Countries of the demonyms in the text ("Nigerien", "Lebanese"), once per word."""
-        counts: Counter[str] = Counter()
+    def _actor_countries(self, doc: Doc) -> list[tuple[str, Token | Span]]:
+        """(country, evidence) for each demonym word ("Nigerien", "Lebanese") and each
+        actor with a country of its own. An actor
+        whose country was read off a place or the context ("villagers from Bate")
+        is skipped: it would only echo the gazetteer's own guess back.
+        """
+        found: list[tuple[str, Token | Span]] = []
         seen: dict[str, str | None] = {}
         for token in doc:
             if not token.is_title or token.pos_ not in ("ADJ", "PROPN", "NOUN"):
@@ -513,8 +537,17 @@ class Geolocator:
                 seen[token.text] = matched[0].iso3 if matched and matched[1] == "demonym" else None
             code = seen[token.text]
             if code is not None:
-                counts[code] += 1
-        return counts
+                found.append((code, token))
+        for actor in doc._.actors or ():
+            if actor.reason is not None and (actor.reason in DERIVED_ACTOR_REASONS
+                                             or actor.reason.startswith("country_from")):
+                continue
+            country = self.countries.by_code(actor.country) if actor.country else None
+            if country is not None:
+                span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+                if span is not None:
+                    found.append((country.iso3, span))
+        return found
 
     def _hint(self, dateline: tuple[str, int, int, str | None] | None,
               context: Counter[str]) -> str | None:

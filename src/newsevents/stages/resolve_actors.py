@@ -13,10 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
+import spacy
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
 
-from newsevents.kb.actors import ActorKB, KnownActor, load_actor_kb
+from newsevents.kb.actors import ActorKB, KnownActor, is_acronym, load_actor_kb
 from newsevents.kb.countries import Countries, load_countries
 from newsevents.stages.common import heading_ranges, in_ranges
 from newsevents.types import Actor, ActorKind
@@ -28,6 +31,10 @@ ORG_IGO_HEADS = {"organization", "organisation", "office", "agency", "fund", "pr
                  "program", "commission", "bank", "court", "council", "union", "community"}
 FOLD_DEPS = {"compound", "amod", "poss", "nmod"}
 SPEAKER_PRONOUNS = {"he", "she", "him", "her"}
+# Entity labels a known organisation's name may take over ("the OSCE" + "SMM").
+RELABEL_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
+# Acronyms shorter than this ("IS", "PA") are too often ordinary capitals to mark.
+MIN_MARKED_ACRONYM = 3
 PERSONAL_NAMES_THAT_ARE_COUNTRIES = {"Jordan", "Chad", "Georgia", "Israel", "Kenya", "India"}
 
 
@@ -64,8 +71,10 @@ class ActorResolver:
         self.countries = countries
         self.kb = kb
         self.gazetteer = gazetteer
+        self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
 
     def __call__(self, doc: Doc) -> Doc:
+        self._mark_known_organisations(doc)
         headings = heading_ranges(doc.text)
         entity_of = {token.i: ent for ent in doc.ents for token in ent}
         heads = self._candidate_heads(doc, entity_of, headings)
@@ -82,6 +91,45 @@ class ActorResolver:
         return doc
 
     # -- candidates -------------------------------------------------------
+
+    def _mark_known_organisations(self, doc: Doc) -> None:
+        """Make every known organisation's name an ORG entity.
+
+        The small model misses or cuts many armed groups and missions ("the OSCE
+        SMM", "Imbonerakure", "QSD"). A name found in the text becomes one ORG
+        entity, taking over the actor-like entities inside it; it never
+        overrides a place or a longer entity that contains it.
+        """
+        acronyms, names = self._known_matchers(doc)
+        found = [Span(doc, start, end, label="ORG")
+                 for matcher in (acronyms, names) for _, start, end in matcher(doc)]
+        if not found:
+            return
+        ents = list(doc.ents)
+        added = []
+        for span in filter_spans(found):
+            overlapping = [ent for ent in ents if ent.start < span.end and span.start < ent.end]
+            if any(ent.label_ not in RELABEL_LABELS or ent.start < span.start
+                   or ent.end > span.end or (ent.start, ent.end) == (span.start, span.end)
+                   for ent in overlapping):
+                continue
+            ents = [ent for ent in ents if ent not in overlapping]
+            added.append(span)
+        if added:
+            doc.ents = sorted(ents + added, key=lambda ent: ent.start)
+
+    def _known_matchers(self, doc: Doc) -> tuple[PhraseMatcher, PhraseMatcher]:
+        if self._matchers is None:
+            tokenizer = spacy.blank("en", vocab=doc.vocab).tokenizer
+            acronyms = PhraseMatcher(doc.vocab, attr="ORTH")
+            names = PhraseMatcher(doc.vocab, attr="LOWER")
+            for name in self.kb.organisation_names:
+                if is_acronym(name) and len(name.replace(".", "")) < MIN_MARKED_ACRONYM:
+                    continue
+                matcher = acronyms if is_acronym(name) else names
+                matcher.add("ORG", [tokenizer(name)])
+            self._matchers = (acronyms, names)
+        return self._matchers
 
     def _candidate_heads(
         self, doc: Doc, entity_of: dict[int, Span], headings: list[tuple[int, int]]
