@@ -252,3 +252,17 @@ def test_gazetteer_cities500_villages_are_indexed(gazetteer: Gazetteer) -> None:
     small = [c for c in gazetteer.lookup("Chikwawa") if c.feature == "city"]
     assert small and small[0].admin1 == "Southern Region"
     assert len(gazetteer) > 230_000
+
+
+def test_gazetteer_found_as_written_abroad_beats_a_loose_spelling_at_home() -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(1, "Al Hasakah", "SYR", "Al Hasakah", 36.5, 40.7, 420_000, "city"),
+        Candidate(2, "Haskoy", "TUR", "Aydin", 37.9, 28.3, 900, "city"),
+        Candidate(3, "Bahir Dar", "ETH", "Amhara", 11.6, 37.4, 170_000, "city"),
+    ], alternates={0: ["al-Hasakeh"]})
+    # "al-Hasakeh" is an alternate name of the Syrian city; the Turkish village is only
+    # spelled a little like it, so the article's Turkish context does not move it there.
+    ranked = small.rank("al-Hasakeh", country_hint="TUR", fuzzy_countries=["TUR"])
+    assert ranked[0].country == "SYR"
+    # A name found nowhere as written still gets the home country's close spelling.
+    assert small.rank("Bahirdar", country_hint="ETH", fuzzy_countries=["ETH"])[0].geonameid == 3

@@ -561,3 +561,24 @@ def test_geolocate_article_country_needs_one_leading_country(geolocator, vocab) 
     # A country the resolver only guessed from context is no evidence either.
     doc._.actors = [army, dataclasses.replace(rebels, reason="country_from_article_context")]
     assert geolocator(doc)._.events[0].location.country == "IND"
+
+
+@pytest.mark.slow
+def test_geolocate_model_town_before_a_city_stays_in_its_area(nlp) -> None:
+    # Bree is in the region named after the city Eriador, though far from the city;
+    # Archet's only entry is in another region, 300 km away: it is not read as a list
+    # item ("Paris, London"), so the event falls back to the city.
+    small = Gazetteer.from_candidates([
+        Candidate(601, "Eriador", "UKR", "Eriadorska oblast", 48.0, 37.8, 900_000, "city"),
+        Candidate(602, "Bree", "UKR", "Eriadorska oblast", 47.0, 36.0, 20_000, "city"),
+        Candidate(603, "Archet", "UKR", "Rhudaurska oblast", 49.5, 34.5, 4_000, "city"),
+    ])
+    geolocator = Geolocator(small)
+    doc = nlp("Gunmen shot a driver in Bree, Eriador.")
+    doc._.events = [_event_at(doc, "shot")]
+    assert geolocator(doc)._.events[0].location.name == "Bree"
+    doc = nlp("Rebels shelled positions near Archet, Eriador.")
+    doc._.events = [_event_at(doc, "shelled")]
+    doc = geolocator(doc)
+    assert doc._.events[0].location.name == "Eriador"
+    assert all(p.name != "Archet" for p in doc._.places)

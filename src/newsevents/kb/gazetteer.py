@@ -211,7 +211,10 @@ class Gazetteer:
         if acronym:
             fuzzy = set()
         if fuzzy and not any(candidate.country in fuzzy for candidate, _ in matches):
-            matches += self._fuzzy_matches(name, fuzzy)
+            # With the name found as written elsewhere ("al-Hasakeh" is Syria's
+            # city), only a close spelling at home competes with it.
+            matches += self._fuzzy_matches(
+                name, fuzzy, minimum=FUZZY_CITY_SIMILARITY if matches else FUZZY_SIMILARITY)
         if matches and not acronym \
                 and not any(candidate.feature != "city" for candidate, _ in matches):
             # A town's region often shares its name in another spelling ("Benghazi

@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsevents.errors import Errors, InputError
 from newsevents.kb.countries import Countries, load_countries
-from newsevents.kb.gazetteer import PLACE_SUFFIXES, Candidate, Gazetteer
+from newsevents.kb.gazetteer import PLACE_SUFFIXES, Candidate, Gazetteer, normalise_key
 from newsevents.stages.common import span_of
 from newsevents.types import Event, Place
 
@@ -111,6 +111,9 @@ CHAIN_WEIGHT = 2
 DERIVED_ACTOR_REASONS = frozenset({"place_as_actor", "coreference"})
 # How many extra mentions the lead sentence's place counts for as the article's place.
 LEAD_BONUS = 1
+# Population a town far from the town named after it needs to be read as a list
+# item ("Paris, London") rather than as a place near that town.
+LISTED_TOWN_POPULATION = 100_000
 # A town given as inside a town ("Basira in the countryside of Deir-ez-Zor") lies near it.
 CITY_CONTAINER_KM = 150.0
 
@@ -335,7 +338,8 @@ class Geolocator:
                 inner = [_contained(candidate, container) for candidate in ranked
                          if candidate.country == container.country
                          and candidate.feature != "country"
-                         and (container.feature != "city" or _near(candidate, container))
+                         and (container.feature != "city" or _near(candidate, container)
+                              or _in_namesake_region(candidate, container))
                          and not (container.feature == "admin1"
                                   and (candidate.match != "name" or position > 0)
                                   and candidate.admin1 is not None
@@ -345,11 +349,16 @@ class Geolocator:
                                   and candidate.name == container.name)]
                 inner.sort(key=lambda c: c.score, reverse=True)
                 # A country inside a country is a list ("Iran, Iraq"), not a chain;
-                # "Minna, Niger, Nigeria" keeps the Nigerian state. Towns after a town
-                # may be a list too ("Paris, London"): they keep their own reading.
+                # "Minna, Niger, Nigeria" keeps the Nigerian state. Big towns after a
+                # town may be a list too ("Paris, London"): they keep their own reading.
+                # A village far from the town after it, in the same country, is not
+                # listed with it: "Pisky, Donetsk" is not the Pisky 300 km away.
                 if inner or not (ranked and (ranked[0].feature == "country"
                                              or (container.feature == "city"
-                                                 and ranked[0].score >= CONTEXT_MIN_SCORE))):
+                                                 and ranked[0].score >= CONTEXT_MIN_SCORE
+                                                 and (ranked[0].country != container.country
+                                                      or ranked[0].population
+                                                      >= LISTED_TOWN_POPULATION)))):
                     ranked = inner
             if town is not None and not names_country:
                 ranked = [candidate for candidate in ranked if _near(candidate, town)]
@@ -556,7 +565,7 @@ class Geolocator:
         if not context:
             return None
         (top, count), *rest = context.most_common(2)
-        if count >= 2 and (not rest or rest[0][1] < count):
+        if count >= 1 and (not rest or rest[0][1] < count):
             return top
         return None
 
@@ -658,6 +667,15 @@ def _contained(candidate: Candidate, container: Candidate) -> Candidate:
     if container.feature == "admin1" and candidate.admin1 == container.admin1:
         bonus = CONTAINED_BONUS
     return dataclasses.replace(candidate, score=round(candidate.score + bonus, 4))
+
+
+def _in_namesake_region(candidate: Candidate, city: Candidate) -> bool:
+    """Whether the candidate is in the region named after the city ("Cosoleacaque,
+    Veracruz": the state of Veracruz, not only the port's surroundings)."""
+    if candidate.admin1 is None or candidate.admin1 != city.admin1:
+        return False
+    stem = normalise_key(city.name)[:-1]
+    return len(stem) >= 3 and normalise_key(city.admin1).startswith(stem)
 
 
 def _near(candidate: Candidate, city: Candidate) -> bool:

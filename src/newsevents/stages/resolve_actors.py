@@ -96,9 +96,10 @@ class ActorResolver:
         """Make every known organisation's name an ORG entity.
 
         The small model misses or cuts many armed groups and missions ("the OSCE
-        SMM", "Imbonerakure", "QSD"). A name found in the text becomes one ORG
-        entity, taking over the actor-like entities inside it; it never
-        overrides a place or a longer entity that contains it.
+        SMM", "Imbonerakure", "QSD") or take them for persons ("Dan Na
+        Ambassagou"). A name found in the text becomes one ORG entity, taking
+        over the actor-like entities inside it; it never overrides a place or a
+        longer entity that contains it.
         """
         acronyms, names = self._known_matchers(doc)
         found = [Span(doc, start, end, label="ORG")
@@ -110,7 +111,8 @@ class ActorResolver:
         for span in filter_spans(found):
             overlapping = [ent for ent in ents if ent.start < span.end and span.start < ent.end]
             if any(ent.label_ not in RELABEL_LABELS or ent.start < span.start
-                   or ent.end > span.end or (ent.start, ent.end) == (span.start, span.end)
+                   or ent.end > span.end
+                   or (ent.start, ent.end, ent.label_) == (span.start, span.end, "ORG")
                    for ent in overlapping):
                 continue
             ents = [ent for ent in ents if ent not in overlapping]
