@@ -582,3 +582,29 @@ def test_geolocate_model_town_before_a_city_stays_in_its_area(nlp) -> None:
     doc = geolocator(doc)
     assert doc._.events[0].location.name == "Eriador"
     assert all(p.name != "Archet" for p in doc._.places)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "place"), [
+    ("Rioters blocked the Bree-Archet road with burning tyres.", "Bree"),
+    ("Protesters blocked the Archet roundabout for an hour.", "Archet"),
+    ("Monitors counted 15 explosions near Bree Airport.", "Bree"),
+    ("Monitors counted 15 explosions near Bree Filtration Station.", "Bree"),
+])
+def test_geolocate_model_place_named_inside_a_facility(nlp, text: str, place: str) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(701, "Bree", "LBN", "North", 34.5, 36.0, 20_000, "city"),
+        Candidate(702, "Archet", "LBN", "North", 34.4, 35.9, 8_000, "city"),
+        Candidate(703, "West", "USA", "Texas", 31.8, -97.1, 2_600, "city"),
+    ])
+    doc = Geolocator(small)(nlp(text))
+    assert [p.name for p in doc._.places if p.reason is None] == [place]
+
+
+@pytest.mark.slow
+def test_geolocate_model_leading_direction_word_is_not_a_place(nlp) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(703, "West", "USA", "Texas", 31.8, -97.1, 2_600, "city"),
+    ])
+    doc = Geolocator(small)(nlp("Crowds gathered outside the West Kowloon court."))
+    assert all(p.reason is not None for p in doc._.places)

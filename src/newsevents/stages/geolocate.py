@@ -53,6 +53,17 @@ MISSED_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "across"})
 # (the small model calls "Quetta" a WORK_OF_ART and "Punjab" NORP).
 MISSED_PLACE_LABELS = frozenset({"", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT",
                                  "PERSON", "LAW", "LANGUAGE"})
+# Nouns of things named after the place they are in or join: "Donetsk Airport", "the
+# Zahle roundabout", "the Qom-Tehran road". When such a name is not a place itself,
+# the place names inside it are tried.
+FACILITY_NOUNS = frozenset({
+    "road", "highway", "motorway", "route", "roundabout", "intersection", "junction",
+    "crossroads", "bridge", "airport", "airbase", "station", "square", "market", "checkpoint",
+    "crossing", "dam", "base", "port", "harbour", "harbor", "hospital", "prison", "camp",
+})
+# Leading words of names that are not places by themselves ("West Kowloon").
+NOT_PLACE_WORDS = frozenset({"north", "south", "east", "west", "central", "upper", "lower",
+                             "new", "old", "great", "greater", "little", "grand"})
 # Labels of names that hold place names without being places ("the Bank of England").
 NAMED_THINGS = frozenset({"ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "FAC"})
 # Labels of entities that are places when they are a country or capital
@@ -232,16 +243,22 @@ class Geolocator:
         for span in spans:
             if any(span.start_char < end and start < span.end_char for start, end in taken):
                 continue
-            mentions.append(self._resolve(span.text, span.start_char, span.end_char, hint=hint,
-                                          context=ranked_context, root=span.root))
+            mention = self._resolve(span.text, span.start_char, span.end_char, hint=hint,
+                                    context=ranked_context, root=span.root)
+            if not mention.resolved:
+                mention = self._resolve_inside(span, hint=hint, context=ranked_context) or mention
+            mentions.append(mention)
         for span in missed:
             if any(span.start_char < end and start < span.end_char for start, end in taken):
                 continue
             mention = self._resolve(span.text, span.start_char, span.end_char, hint=hint,
                                     context=ranked_context, root=span.root,
                                     margin=MISSED_PLACE_MARGIN)
+            if not mention.resolved:
+                mention = self._resolve_inside(span, hint=hint, context=ranked_context) or mention
             if mention.resolved:
                 mentions.append(mention)
+                taken.append((span.start_char, span.end_char))
         mentions.sort(key=lambda m: (m.place.start, m.place.end))
         return mentions
 
@@ -263,6 +280,41 @@ class Geolocator:
         if score < self.min_score + margin:
             return _Mention(_unresolved(text, start, end, "below_threshold"), root, score)
         return _Mention(_place(text, start, end, best), root, score)
+
+    def _resolve_inside(self, span: Span, *, hint: str | None,
+                        context: list[str]) -> _Mention | None:
+        """The first place named inside a name that is not a place itself.
+
+        "Donetsk Airport" and "Donetsk Filtration Station" are at Donetsk, "the
+        Zahle roundabout" in Zahle, "the Halba-Qoubaiyat road" starts at Halba.
+        The parts are tried left to right (for a road, its first end), each
+        with the margin of names NER did not label.
+        """
+        tokens = [token for token in span if token.lower_ != "the"]
+        facility = bool(tokens) and tokens[-1].lower_ in FACILITY_NOUNS
+        if facility:
+            tokens = tokens[:-1]
+        parts: list[list[Token]] = [[]]
+        if any(token.text == "-" for token in tokens):
+            for token in tokens:
+                if token.text == "-":
+                    parts.append([])
+                else:
+                    parts[-1].append(token)
+        elif facility:
+            # "Donetsk Filtration Station": the longest leading name that is a place
+            parts = [tokens[:size] for size in range(len(tokens), 0, -1)]
+        for part in parts:
+            if not part or not part[0].is_title or part[0].lower_ in NOT_PLACE_WORDS \
+                    or (len(part) == len(span) and part[0].i == span.start):
+                continue
+            start, end = part[0].idx, part[-1].idx + len(part[-1])
+            mention = self._resolve(span.doc.text[start:end], start, end, hint=hint,
+                                    context=context, root=span.root,
+                                    margin=MISSED_PLACE_MARGIN)
+            if mention.resolved:
+                return mention
+        return None
 
     def _resolve_chain(self, doc: Doc, chain: list[tuple[int, int]], *, hint: str | None,
                        context: list[str]) -> list[_Mention]:
@@ -466,6 +518,18 @@ class Geolocator:
         covered |= {token.i for ent in doc.ents if ent.label_ not in MISSED_PLACE_LABELS
                     for token in ent}
         spans: list[Span] = []
+        for noun in doc:
+            # "blocked the Halba-Qoubaiyat road", "near the Zahle roundabout"
+            if noun.lower_ not in FACILITY_NOUNS or noun.i in covered:
+                continue
+            start = noun.i
+            while start > 0 and start - 1 not in covered and (
+                    (doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title)
+                    or (doc[start - 1].text == "-" and start > 1
+                        and doc[start - 2].is_title)):
+                start -= 1
+            if start < noun.i and doc[start].text != "-":
+                spans.append(doc[start:noun.i + 1])
         for prep in doc:
             if prep.lower_ not in MISSED_PLACE_PREPS:
                 continue
