@@ -608,3 +608,14 @@ def test_geolocate_model_leading_direction_word_is_not_a_place(nlp) -> None:
     ])
     doc = Geolocator(small)(nlp("Crowds gathered outside the West Kowloon court."))
     assert all(p.reason is not None for p in doc._.places)
+
+
+@pytest.mark.slow
+def test_geolocate_model_name_cut_short_by_ner_is_extended(nlp) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(801, "Bree", "IRQ", "Wasit", 32.5, 45.8, 300_000, "city"),
+        Candidate(802, "Bree e Archet", "IRN", "Khuzestan", 31.2, 48.6, 50_000, "city"),
+    ])
+    doc = Geolocator(small)(nlp("About 50 workers in Bree e Archet protested against unpaid pay."))
+    assert [(p.text, p.country) for p in doc._.places if p.reason is None] == [
+        ("Bree e Archet", "IRN")]

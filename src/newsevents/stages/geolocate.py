@@ -75,6 +75,8 @@ CLIMB_DEPS = frozenset({"pobj", "prep", "dobj", "nsubj", "nsubjpass", "compound"
                         "relcl"})
 # Confidence a place needs before it counts as evidence of what the article is about.
 CONTEXT_MIN_SCORE = 0.7
+# Words after an entity tried as the rest of a name NER cut short ("Kut e Abdollah").
+MAX_NAME_EXTENSION = 2
 # Extra confidence required of names NER did not label.
 MISSED_PLACE_MARGIN = 0.15
 
@@ -208,7 +210,7 @@ class Geolocator:
 
     def find_places(self, doc: Doc) -> list[_Mention]:
         """Every place mention of the Doc, geocoded with the article's context."""
-        spans = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS]
+        spans = [self._extended(ent) for ent in doc.ents if ent.label_ in PLACE_LABELS]
         spans += self._actor_spans(doc)
         # "the US dollar", "Ukrainian forces": a country word that only describes a thing
         # is not where anything happened.
@@ -280,6 +282,25 @@ class Geolocator:
         if score < self.min_score + margin:
             return _Mention(_unresolved(text, start, end, "below_threshold"), root, score)
         return _Mention(_place(text, start, end, best), root, score)
+
+    def _extended(self, span: Span) -> Span:
+        """The entity with the words NER cut off its name, when the gazetteer has it.
+
+        "Kut" of "Kut e Abdollah" (Iran) is not Kut (Iraq): up to
+        ``MAX_NAME_EXTENSION`` following words, the last title-case, are
+        added when the longer name is an entry as written.
+        """
+        doc = span.doc
+        for end in range(min(span.end + MAX_NAME_EXTENSION, len(doc)), span.end, -1):
+            words = doc[span.end:end]
+            if not words[-1].is_title or any(t.is_punct or t.is_space or t.ent_type_
+                                             and t.ent_type_ not in MISSED_PLACE_LABELS
+                                             for t in words):
+                continue
+            longer = doc[span.start:end]
+            if any(c.match != "fuzzy" for c in self.gazetteer.lookup(longer.text)):
+                return longer
+        return span
 
     def _resolve_inside(self, span: Span, *, hint: str | None,
                         context: list[str]) -> _Mention | None:

@@ -98,8 +98,9 @@ class ActorResolver:
         The small model misses or cuts many armed groups and missions ("the OSCE
         SMM", "Imbonerakure", "QSD") or take them for persons ("Dan Na
         Ambassagou"). A name found in the text becomes one ORG entity, taking
-        over the actor-like entities inside it; it never overrides a place or a
-        longer entity that contains it.
+        over the actor-like entities inside it ("pro-Houthi" forces are the
+        Houthis' side); it never overrides a place or another longer entity that
+        contains it.
         """
         acronyms, names = self._known_matchers(doc)
         found = [Span(doc, start, end, label="ORG")
@@ -110,7 +111,8 @@ class ActorResolver:
         added = []
         for span in filter_spans(found):
             overlapping = [ent for ent in ents if ent.start < span.end and span.start < ent.end]
-            if any(ent.label_ not in RELABEL_LABELS or ent.start < span.start
+            if any(ent.label_ not in RELABEL_LABELS
+                   or (ent.start < span.start and not _aligned_with(ent, span))
                    or ent.end > span.end
                    or (ent.start, ent.end, ent.label_) == (span.start, span.end, "ORG")
                    for ent in overlapping):
@@ -527,6 +529,12 @@ class ActorResolver:
                 persons.append(actor)
             resolved.append(actor)
         return resolved
+
+
+def _aligned_with(ent: Span, known: Span) -> bool:
+    """Whether ``ent`` is "pro-" + the known name ("pro-Houthi")."""
+    prefix = [token.lower_ for token in ent.doc[ent.start:known.start]]
+    return prefix == ["pro", "-"] and known.end == ent.end
 
 
 def _country_word_label(countries: Countries, text: str) -> str | None:
