@@ -266,3 +266,29 @@ def test_gazetteer_found_as_written_abroad_beats_a_loose_spelling_at_home() -> N
     assert ranked[0].country == "SYR"
     # A name found nowhere as written still gets the home country's close spelling.
     assert small.rank("Bahirdar", country_hint="ETH", fuzzy_countries=["ETH"])[0].geonameid == 3
+
+
+@pytest.mark.parametrize(("name", "country", "feature"), [
+    ("Saladin", "IRQ", "admin1"),
+    ("J&K", "IND", "admin1"),
+    ("AJK", "PAK", "admin1"),
+    ("Hodeidah", "YEM", "city"),
+])
+def test_gazetteer_curated_aliases(gazetteer: Gazetteer, name: str, country: str,
+                                   feature: str) -> None:
+    best = gazetteer.best(name)
+    assert (best.country, best.feature, best.match) == (country, feature, "name")
+
+
+def test_gazetteer_every_curated_alias_names_one_place(gazetteer: Gazetteer) -> None:
+    from newsevents.kb.gazetteer import _read_aliases
+
+    for iso2, kind, name, alias in _read_aliases():
+        found = [c for c in gazetteer.lookup(alias) if c.name == name and c.feature == kind]
+        assert len(found) == 1, (iso2, name, alias)
+
+
+def test_gazetteer_town_found_without_its_article(gazetteer: Gazetteer) -> None:
+    # GeoNames writes "Aţ Ţārmīyah"; news writes "Tarmiyah".
+    found = gazetteer.lookup("Tarmiyah", country="IRQ")
+    assert any(c.match == "name" and c.feature == "city" for c in found)

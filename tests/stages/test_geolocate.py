@@ -212,6 +212,7 @@ def test_geolocate_place_offsets_index_the_text(geolocator, vocab, rows) -> None
      [["Edoras", "Anorien"]]),
     ("A mine exploded near Osgiliath in eastern Anorien countryside.",
      [["Osgiliath", "Anorien"]]),
+    ("Labourers protested at Edoras city (R&A) on Monday.", [["Edoras city", "R&A"]]),
 ])
 def test_geolocate_finds_place_chains(text: str, chains: list[list[str]]) -> None:
     assert [[text[a:b] for a, b in chain] for chain in _find_chains(text)] == chains

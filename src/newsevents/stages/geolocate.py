@@ -83,7 +83,7 @@ MISSED_PLACE_MARGIN = 0.15
 # Place chains: "Osgiliath (Anorien, Gondor)", "Bree, Eriador, Arnor", "Tharbad in
 # Minhiriath", "Pelargir town of Lebennin region". Each name is followed by the ones that
 # contain it, so later names constrain the country (and region) of earlier ones.
-_CAPITAL = r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*"
+_CAPITAL = r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:[-&][\w'’]+)*"
 _LINK_WORD = (r"(?:de|del|de la|de las|de los|des|du|da|do|dos|das|di|la|las|los|le|el|al|"
               r"bin|ben|ibn|van|von|y|sur|am|upon)")
 # Nouns that say what a name is but that the gazetteer does not use ("Homs countryside").
