@@ -96,7 +96,7 @@ FUZZY_PENALTY = 0.15
 FUZZY_MIN_LENGTH = 3
 # Skeletons also join unrelated words ("Ministry"/"Monastir"): the spellings must
 # still look alike (difflib ratio, articles and suffixes removed).
-FUZZY_SIMILARITY = 0.6
+FUZZY_SIMILARITY = 0.7
 FUZZY_ADMIN1_SIMILARITY = 0.75
 # A spelling variant of a city is accepted anywhere only for big, very alike cities.
 FUZZY_CITY_POPULATION = 100_000
