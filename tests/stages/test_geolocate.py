@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from newsevents.errors import InputError
 from newsevents.kb.gazetteer import Candidate, Gazetteer, load_gazetteer
-from newsevents.stages.geolocate import FACTORY, Geolocator, _find_chains
+from newsevents.stages.geolocate import FACTORY, Geolocator, _away, _find_chains
 from newsevents.types import Actor, Event, Span
 
 PLACES = [
@@ -620,3 +620,15 @@ def test_geolocate_model_name_cut_short_by_ner_is_extended(nlp) -> None:
     doc = Geolocator(small)(nlp("About 50 workers in Bree e Archet protested against unpaid pay."))
     assert [(p.text, p.country) for p in doc._.places if p.reason is None] == [
         ("Bree e Archet", "IRN")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "away"), [
+    ("The blast hit a market 30 kilometres north of Edoras.", True),
+    ("Rockets were fired from Edoras overnight.", True),
+    ("A bomb exploded in Edoras on Monday.", False),
+    ("Troops moved north of Edoras.", False),
+])
+def test_geolocate_model_reference_points_are_not_locations(nlp, text: str, away: bool) -> None:
+    doc = nlp(text)
+    assert _away(next(t for t in doc if t.text == "Edoras")) is away

@@ -61,6 +61,12 @@ FACILITY_NOUNS = frozenset({
     "crossroads", "bridge", "airport", "airbase", "station", "square", "market", "checkpoint",
     "crossing", "dam", "base", "port", "harbour", "harbor", "hospital", "prison", "camp",
 })
+# "120 km south of Tehran": the place named is a reference point, not the location.
+DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
+                        "southeast", "southwest", "north-east", "north-west", "south-east",
+                        "south-west"})
+DISTANCE_UNITS = frozenset({"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer",
+                            "miles", "mile", "mi"})
 # Leading words of names that are not places by themselves ("West Kowloon").
 NOT_PLACE_WORDS = frozenset({"north", "south", "east", "west", "central", "upper", "lower",
                              "new", "old", "great", "greater", "little", "grand"})
@@ -668,7 +674,7 @@ class Geolocator:
         if trigger is not None:
             anchors = _anchors(doc, event, trigger)
             clause = [m for m in sentence if m.root is not None and _in_clause(m.root, anchors)
-                      and _preposition(m.root) != "from"]
+                      and not _away(m.root)]
             # A chain is one location phrase: if its region is in the clause, so is its town.
             chained = {m.chain for m in clause if m.chain is not None}
             clause += [m for m in sentence if m.chain in chained and m not in clause]
@@ -788,6 +794,18 @@ def _preposition(root: Token | None) -> str | None:
     return None
 
 
+def _away(root: Token | None) -> bool:
+    """Whether the place is where something came from ("rockets fired from Gaza") or a
+    reference point at a stated distance ("120 km south of Tehran"): not the location."""
+    if _preposition(root) == "from":
+        return True
+    if root is None or root.dep_ != "pobj" or root.head.lower_ != "of":
+        return False
+    direction = root.head.head
+    return direction.lower_ in DIRECTIONS and any(
+        child.lower_ in DISTANCE_UNITS for child in direction.children)
+
+
 def _anchors(doc: Doc, event: Event, trigger: Span) -> set[int]:
     """Token indices a locative phrase may hang on: trigger, its head, arguments."""
     anchors = {token.i for token in trigger}
@@ -829,9 +847,10 @@ def _in_clause(root: Token, anchors: set[int]) -> bool:
 
 
 def _most_specific(mentions: list[_Mention], near: int) -> _Mention:
-    """Not an origin ("from Gaza"), then a place given with its region or country
+    """Not an origin ("from Gaza") or a reference point ("120 km south of Tehran"),
+    then a place given with its region or country
     ("Sderot, Southern, Israel"), then the most specific kind, then the nearest."""
-    return max(mentions, key=lambda m: (_preposition(m.root) != "from", m.qualified,
+    return max(mentions, key=lambda m: (not _away(m.root), m.qualified,
                                         SPECIFICITY.get(m.place.feature or "", 0),
                                         -abs(m.place.start - near)))
 
