@@ -632,3 +632,20 @@ def test_geolocate_model_name_cut_short_by_ner_is_extended(nlp) -> None:
 def test_geolocate_model_reference_points_are_not_locations(nlp, text: str, away: bool) -> None:
     doc = nlp(text)
     assert _away(next(t for t in doc if t.text == "Edoras")) is away
+
+
+@pytest.mark.slow
+def test_geolocate_model_chain_name_read_off_a_hyphenated_name(nlp) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(901, "Bree", "COD", "Eriador", 0.5, 29.5, 200_000, "city"),
+        Candidate(902, "Eriador", "COD", "Eriador", 0.0, 29.0, 6_000_000, "admin1"),
+        Candidate(903, "Rhudaur", "COD", "Rhudaur", 2.0, 30.0, 900_000, "admin1"),
+    ])
+    geolocator = Geolocator(small)
+    doc = nlp("Raiders attacked Archet, Bree-Mbau, Eriador, on Monday.")
+    doc._.events = [_event_at(doc, "attacked")]
+    assert geolocator(doc)._.events[0].location.name == "Bree"
+    # The part must lie in the chain's region: this road runs from Bree into Rhudaur.
+    doc = nlp("Gunmen fired on cars along the Bree-Tharbad Road, Rhudaur, on Monday.")
+    doc._.events = [_event_at(doc, "fired")]
+    assert geolocator(doc)._.events[0].location.name == "Rhudaur"

@@ -396,6 +396,9 @@ class Geolocator:
             span = doc.char_span(start, end, alignment_mode="expand")
             root = span.root if span is not None else None
             names_country = position < len(chain) - 1 and self._names_country(text)
+            # A name read off part of a longer one ("Beni" of "Beni-Mbau") must lie in
+            # the chain's region: "Ibadan-Ijebu Ode Road, Ogun" is not in Ibadan's Oyo.
+            part_of_name = False
             if position == len(chain) - 1:
                 ranked = [last] if last is not None else []
             elif names_country:
@@ -413,6 +416,14 @@ class Geolocator:
                 inside = container.country if container is not None else hint
                 ranked = self.gazetteer.rank(text, country_hint=inside, context_countries=context,
                                              fuzzy_countries=[inside] if inside else [])
+                if not ranked and "-" in text and position < len(chain) - 1:
+                    part_of_name = True
+                    # "Samboko, Beni-Mbau, North Kivu": the sector is named after Beni.
+                    head = text.split("-")[0].strip()
+                    if head[:1].isupper() and head.lower() not in NOT_PLACE_WORDS:
+                        ranked = self.gazetteer.rank(head, country_hint=inside,
+                                                     context_countries=context)
+                        text, end = head, start + len(head)
             if container is not None and not names_country:
                 inner = [_contained(candidate, container) for candidate in ranked
                          if candidate.country == container.country
@@ -420,7 +431,8 @@ class Geolocator:
                          and (container.feature != "city" or _near(candidate, container)
                               or _in_namesake_region(candidate, container))
                          and not (container.feature == "admin1"
-                                  and (candidate.match != "name" or position > 0)
+                                  and (candidate.match != "name" or position > 0
+                                       or part_of_name)
                                   and candidate.admin1 is not None
                                   and candidate.admin1 != container.admin1)
                          and not (candidate.feature == "admin1" and position == 0
