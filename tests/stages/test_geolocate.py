@@ -649,3 +649,33 @@ def test_geolocate_model_chain_name_read_off_a_hyphenated_name(nlp) -> None:
     doc = nlp("Gunmen fired on cars along the Bree-Tharbad Road, Rhudaur, on Monday.")
     doc._.events = [_event_at(doc, "fired")]
     assert geolocator(doc)._.events[0].location.name == "Rhudaur"
+
+
+@pytest.mark.slow
+def test_geolocate_model_shared_town_name_must_be_close_to_its_town(nlp) -> None:
+    # Three towns called Archet: the one 120 km from Bree is too far to be "Archet, Bree";
+    # a single town 120 km away would still be accepted.
+    towns = [
+        Candidate(1001, "Bree", "PHL", "Eriador", 12.0, 123.6, 90_000, "city"),
+        Candidate(1002, "Archet", "PHL", "Eriador", 12.9, 124.1, 30_000, "city"),
+    ]
+    far = [Candidate(1003 + n, "Archet", "PHL", "Rhun", 8.0 + n, 125.0, 20_000, "city")
+           for n in range(2)]
+    doc = nlp("A device exploded in Archet, Bree, Philippines on Monday.")
+    doc._.events = [_event_at(doc, "exploded")]
+    lone = Geolocator(Gazetteer.from_candidates(towns))(doc)
+    assert lone._.events[0].location.name == "Archet"
+    doc._.events = [_event_at(doc, "exploded")]
+    shared = Geolocator(Gazetteer.from_candidates(towns + far))(doc)
+    assert shared._.events[0].location.name == "Bree"
+
+
+@pytest.mark.slow
+def test_geolocate_model_chain_name_built_on_a_town(nlp) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(1101, "Bree", "IND", "Eriador", 22.3, 88.6, 40_000, "city"),
+        Candidate(1102, "Eriador", "IND", "Eriador", 23.0, 88.0, 9_000_000, "admin1"),
+    ])
+    doc = nlp("A bomb was thrown at a polling station in Bree Purba, Eriador, India.")
+    doc._.events = [_event_at(doc, "thrown")]
+    assert Geolocator(small)(doc)._.events[0].location.name == "Bree"

@@ -135,6 +135,9 @@ LEAD_BONUS = 1
 LISTED_TOWN_POPULATION = 100_000
 # A town given as inside a town ("Basira in the countryside of Deir-ez-Zor") lies near it.
 CITY_CONTAINER_KM = 150.0
+# A name shared by this many towns of the country must lie within HOMONYM_KM instead.
+MANY_HOMONYMS = 3
+HOMONYM_KM = 50.0
 
 _DATELINE = re.compile(
     r"\A\s*(?P<city>[A-Z][A-Z'.\- ]{1,40}?[A-Z.])"
@@ -416,14 +419,15 @@ class Geolocator:
                 inside = container.country if container is not None else hint
                 ranked = self.gazetteer.rank(text, country_hint=inside, context_countries=context,
                                              fuzzy_countries=[inside] if inside else [])
-                if not ranked and "-" in text and position < len(chain) - 1:
-                    part_of_name = True
-                    # "Samboko, Beni-Mbau, North Kivu": the sector is named after Beni.
-                    head = text.split("-")[0].strip()
-                    if head[:1].isupper() and head.lower() not in NOT_PLACE_WORDS:
+                if not ranked and position < len(chain) - 1:
+                    # "Samboko, Beni-Mbau, North Kivu": the sector is named after Beni;
+                    # "Canning Purba, …, West Bengal" is the eastern part of Canning.
+                    for head in _leading_names(text):
                         ranked = self.gazetteer.rank(head, country_hint=inside,
                                                      context_countries=context)
-                        text, end = head, start + len(head)
+                        if ranked:
+                            text, end, part_of_name = head, start + len(head), True
+                            break
             if container is not None and not names_country:
                 inner = [_contained(candidate, container) for candidate in ranked
                          if candidate.country == container.country
@@ -452,7 +456,12 @@ class Geolocator:
                                                       >= LISTED_TOWN_POPULATION)))):
                     ranked = inner
             if town is not None and not names_country:
-                ranked = [candidate for candidate in ranked if _near(candidate, town)]
+                # A name that many towns of the country share ("San Jose" in the
+                # Philippines) must be close to the town after it to be one of them.
+                homonyms = sum(1 for c in ranked if c.country == town.country
+                               and c.feature == "city")
+                radius = HOMONYM_KM if homonyms >= MANY_HOMONYMS else CITY_CONTAINER_KM
+                ranked = [candidate for candidate in ranked if _near(candidate, town, radius)]
             if not ranked:
                 continue
             best = city = ranked[0]
@@ -772,6 +781,18 @@ def _contained(candidate: Candidate, container: Candidate) -> Candidate:
     return dataclasses.replace(candidate, score=round(candidate.score + bonus, 4))
 
 
+def _leading_names(text: str) -> list[str]:
+    """Shorter names a longer one may be built on: the part before a hyphen ("Beni" of
+    "Beni-Mbau"), else the leading words, longest first ("Canning" of "Canning Purba")."""
+    if "-" in text:
+        heads = [text.split("-")[0].strip()]
+    else:
+        words = text.split()
+        heads = [" ".join(words[:size]) for size in range(len(words) - 1, 0, -1)]
+    return [head for head in heads
+            if head[:1].isupper() and head.lower() not in NOT_PLACE_WORDS]
+
+
 def _in_namesake_region(candidate: Candidate, city: Candidate) -> bool:
     """Whether the candidate is in the region named after the city ("Cosoleacaque,
     Veracruz": the state of Veracruz, not only the port's surroundings)."""
@@ -781,15 +802,15 @@ def _in_namesake_region(candidate: Candidate, city: Candidate) -> bool:
     return len(stem) >= 3 and normalise_key(city.admin1).startswith(stem)
 
 
-def _near(candidate: Candidate, city: Candidate) -> bool:
-    """Whether the candidate lies within ``CITY_CONTAINER_KM`` of the city (unknown: yes)."""
+def _near(candidate: Candidate, city: Candidate, km: float = CITY_CONTAINER_KM) -> bool:
+    """Whether the candidate lies within ``km`` of the city (unknown: yes)."""
     if candidate.lat is None or candidate.lon is None or city.lat is None or city.lon is None:
         return True
     lat1, lon1 = math.radians(candidate.lat), math.radians(candidate.lon)
     lat2, lon2 = math.radians(city.lat), math.radians(city.lon)
     a = (math.sin((lat2 - lat1) / 2) ** 2
          + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a))) <= CITY_CONTAINER_KM
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a))) <= km
 
 
 def _preposition(root: Token | None) -> str | None:
