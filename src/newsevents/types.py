@@ -33,7 +33,7 @@ SECTORS: tuple[str, ...] = (
 
 ActorKind = Literal["country", "person", "organisation", "group", "compound"]
 DatePrecision = Literal["day", "week", "month", "year"]
-PlaceFeature = Literal["country", "admin1", "city", "region"]
+PlaceFeature = Literal["country", "admin1", "district", "city", "region"]
 
 
 @dataclass(frozen=True)

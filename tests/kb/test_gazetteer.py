@@ -292,3 +292,25 @@ def test_gazetteer_town_found_without_its_article(gazetteer: Gazetteer) -> None:
     # GeoNames writes "Aţ Ţārmīyah"; news writes "Tarmiyah".
     found = gazetteer.lookup("Tarmiyah", country="IRQ")
     assert any(c.match == "name" and c.feature == "city" for c in found)
+
+
+def test_gazetteer_districts_need_their_kind_or_their_country(gazetteer: Gazetteer) -> None:
+    yagha = gazetteer.best("Yagha province")
+    assert (yagha.country, yagha.feature, yagha.admin1) == ("BFA", "district", "Sahel")
+    assert gazetteer.best("Awaran district").feature == "district"
+    assert gazetteer.best("Guma", country_hint="NGA").feature == "district"
+    # a district name alone, in no country the article is about, is not a district
+    assert all(c.feature != "district" for c in gazetteer.rank("Guma"))
+    # "District of Columbia" is found whole, not as some county called Columbia
+    assert gazetteer.best("District of Columbia", country_hint="USA").feature == "admin1"
+
+
+def test_gazetteer_shipped_district_table() -> None:
+    text = resources.files("newsevents").joinpath("data/gazetteer_admin2_v1.json").read_text(
+        "utf-8")
+    rows = json.loads(text)["rows"]
+    admin1 = {row[3] for row in json.loads(resources.files("newsevents").joinpath(
+        "data/gazetteer_admin1_v1.json").read_text("utf-8"))["rows"]}
+    assert len(rows) > 30_000
+    assert all(row[5] is not None and row[6] is not None for row in rows)
+    assert sum(row[1] in admin1 for row in rows) / len(rows) > 0.95

@@ -679,3 +679,16 @@ def test_geolocate_model_chain_name_built_on_a_town(nlp) -> None:
     doc = nlp("A bomb was thrown at a polling station in Bree Purba, Eriador, India.")
     doc._.events = [_event_at(doc, "thrown")]
     assert Geolocator(small)(doc)._.events[0].location.name == "Bree"
+
+
+@pytest.mark.slow
+def test_geolocate_model_district_holds_an_unknown_village(nlp) -> None:
+    # The village is in no gazetteer; its district is nearer than its region's centroid.
+    small = Gazetteer.from_candidates([
+        Candidate(1201, "Eriador", "BFA", "Eriador", 12.0, -1.0, 900_000, "admin1"),
+        Candidate(1202, "Bree", "BFA", "Eriador", 13.4, 0.7, 11_000, "district"),
+    ])
+    doc = nlp("Gunmen abducted seven people near Archet, Bree district, Eriador, Burkina Faso.")
+    doc._.events = [_event_at(doc, "abducted")]
+    location = Geolocator(small)(doc)._.events[0].location
+    assert (location.name, location.feature, location.admin1) == ("Bree", "district", "Eriador")

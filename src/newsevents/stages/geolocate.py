@@ -75,7 +75,7 @@ NAMED_THINGS = frozenset({"ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "FAC"
 # Labels of entities that are places when they are a country or capital
 # name ("Washington said" is often ORG).
 ACTOR_LABELS = frozenset({"ORG", "PERSON", "NORP"})
-SPECIFICITY = {"city": 3, "admin1": 2, "region": 2, "country": 1}
+SPECIFICITY = {"city": 3, "district": 2.5, "admin1": 2, "region": 2, "country": 1}
 CLIMB_DEPS = frozenset({"pobj", "prep", "dobj", "nsubj", "nsubjpass", "compound", "amod",
                         "npadvmod", "conj", "appos", "nmod", "attr", "acl", "pcomp",
                         "relcl"})
@@ -99,7 +99,7 @@ _KIND_NOUNS = (r"town|city|village|district|province|region|governorate|state|co
                r"municipality|department|oblast|prefecture|division|territory")
 _BARE_KIND_NOUNS = frozenset(_KIND_NOUNS.split("|"))
 _CHAIN_NAME = re.compile(
-    rf"(?:(?:al|el|ad|ar|as|ash|at|az|an)-)?{_CAPITAL}"
+    rf"(?:(?:St|Ste|Mt|Ft)\.? )?(?:(?:al|el|ad|ar|as|ash|at|az|an)-)?{_CAPITAL}"
     rf"(?:[ -](?:{_LINK_WORD} )?(?:(?:al|el|ad|ar|as|ash|at|az)-)?{_CAPITAL})*"
     rf"(?: (?i:{_KIND_NOUNS})\b)?"
     rf"(?P<plain> (?i:{_PLAIN_NOUNS})\b)?"
@@ -432,11 +432,12 @@ class Geolocator:
                 inner = [_contained(candidate, container) for candidate in ranked
                          if candidate.country == container.country
                          and candidate.feature != "country"
-                         and (container.feature != "city" or _near(candidate, container)
+                         and (container.feature not in ("city", "district")
+                              or _near(candidate, container)
                               or _in_namesake_region(candidate, container))
-                         and not (container.feature == "admin1"
+                         and not (container.feature in ("admin1", "district")
                                   and (candidate.match != "name" or position > 0
-                                       or part_of_name)
+                                       or part_of_name or candidate.feature == "district")
                                   and candidate.admin1 is not None
                                   and candidate.admin1 != container.admin1)
                          and not (candidate.feature == "admin1" and position == 0
@@ -482,7 +483,7 @@ class Geolocator:
                     mentions[-1], place=_place(text, start, end, city))
             if best.feature == "city" and position < len(chain) - 1:
                 town = best
-            if best.feature in ("country", "admin1") or position == len(chain) - 1:
+            if best.feature in ("country", "admin1", "district") or position == len(chain) - 1:
                 # The chain's last name holds the others, whatever its kind: "Bengou
                 # (Gaya, Dosso)" keeps Gaya inside Niger.
                 container = best
@@ -904,7 +905,7 @@ def _main_place(mentions: list[_Mention]) -> _Mention | None:
     top_country = countries.most_common(1)[0][0]
     counts: Counter[tuple[int | None, str | None]] = Counter(
         (m.place.geonameid, m.place.name) for m in resolved if m.place.country == top_country)
-    weight = {"city": 2.0, "admin1": 1.5, "region": 1.5, "country": 1.0}
+    weight = {"city": 2.0, "district": 1.75, "admin1": 1.5, "region": 1.5, "country": 1.0}
     lead = _lead_place(resolved)
     if lead is not None and lead.place.country == top_country:
         # The first sentence that names a place usually states where the story

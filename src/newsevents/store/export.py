@@ -330,7 +330,7 @@ def _gdelt_actor(actors: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-_GEO_TYPE = {"country": "1", "admin1": "5", "city": "4", "region": "5"}
+_GEO_TYPE = {"country": "1", "admin1": "5", "district": "5", "city": "4", "region": "5"}
 
 
 def _gdelt_geo(row: Mapping[str, Any]) -> list[str]:
