@@ -692,3 +692,12 @@ def test_geolocate_model_district_holds_an_unknown_village(nlp) -> None:
     doc._.events = [_event_at(doc, "abducted")]
     location = Geolocator(small)(doc)._.events[0].location
     assert (location.name, location.feature, location.admin1) == ("Bree", "district", "Eriador")
+
+
+@pytest.mark.slow
+def test_geolocate_model_region_the_model_calls_an_organisation(nlp) -> None:
+    doc = nlp("Residents protested against plans to move the camp's refugees to Crete.")
+    # the pinned model calls Crete an organisation here
+    assert any(ent.text == "Crete" and ent.label_ == "ORG" for ent in doc.ents)
+    crete = next(p for p in doc._.places if p.text == "Crete")
+    assert (crete.country, crete.feature) == ("GRC", "admin1")

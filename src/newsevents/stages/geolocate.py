@@ -548,14 +548,22 @@ class Geolocator:
         return tied[0], top
 
     def _actor_spans(self, doc: Doc) -> list[Span]:
-        """Non-place entities that name a country or capital ("Washington said")."""
+        """Non-place entities that name a country or capital ("Washington said"), and
+        organisation-labelled names that are exactly one country's region ("Crete")."""
         spans = []
         for ent in doc.ents:
-            if ent.label_ in ACTOR_LABELS:
-                matched = self.countries.match(ent.text)
-                if matched is not None and matched[1] in ("name", "code", "capital"):
-                    spans.append(ent)
+            if ent.label_ not in ACTOR_LABELS:
+                continue
+            matched = self.countries.match(ent.text)
+            if matched is not None and matched[1] in ("name", "code", "capital"):
+                spans.append(ent)
+            elif ent.label_ == "ORG" and self._names_one_region(ent.text):
+                spans.append(ent)
         return spans
+
+    def _names_one_region(self, text: str) -> bool:
+        regions = [c for c in self.gazetteer.lookup(text) if c.feature == "admin1"]
+        return len({c.country for c in regions}) == 1 and not text.isupper()
 
     def _missed_spans(self, doc: Doc, taken: list[Span]) -> list[Span]:
         """Proper-noun runs after "in/at/near" that NER did not call places.
