@@ -483,6 +483,13 @@ def _event_at(doc: Doc, word: str) -> Event:
     )
 
 
+def _located(nlp, geolocator: Geolocator, text: str, trigger: str) -> Doc:
+    """Parse ``text``, give it one event at ``trigger`` and geolocate it."""
+    doc = nlp(text)
+    doc._.events = [_event_at(doc, trigger)]
+    return geolocator(doc)
+
+
 @pytest.mark.slow
 def test_geolocate_model_alternate_name_in_another_region_is_dropped(nlp) -> None:
     # "Amon Hen" is only an alternate name of a city in another region of the same
@@ -575,12 +582,9 @@ def test_geolocate_model_town_before_a_city_stays_in_its_area(nlp) -> None:
         Candidate(603, "Archet", "UKR", "Rhudaurska oblast", 49.5, 34.5, 4_000, "city"),
     ])
     geolocator = Geolocator(small)
-    doc = nlp("Gunmen shot a driver in Bree, Eriador.")
-    doc._.events = [_event_at(doc, "shot")]
-    assert geolocator(doc)._.events[0].location.name == "Bree"
-    doc = nlp("Rebels shelled positions near Archet, Eriador.")
-    doc._.events = [_event_at(doc, "shelled")]
-    doc = geolocator(doc)
+    doc = _located(nlp, geolocator, "Gunmen shot a driver in Bree, Eriador.", "shot")
+    assert doc._.events[0].location.name == "Bree"
+    doc = _located(nlp, geolocator, "Rebels shelled positions near Archet, Eriador.", "shelled")
     assert doc._.events[0].location.name == "Eriador"
     assert all(p.name != "Archet" for p in doc._.places)
 
@@ -642,13 +646,11 @@ def test_geolocate_model_chain_name_read_off_a_hyphenated_name(nlp) -> None:
         Candidate(903, "Rhudaur", "COD", "Rhudaur", 2.0, 30.0, 900_000, "admin1"),
     ])
     geolocator = Geolocator(small)
-    doc = nlp("Raiders attacked Archet, Bree-Mbau, Eriador, on Monday.")
-    doc._.events = [_event_at(doc, "attacked")]
-    assert geolocator(doc)._.events[0].location.name == "Bree"
+    text = "Raiders attacked Archet, Bree-Mbau, Eriador, on Monday."
+    assert _located(nlp, geolocator, text, "attacked")._.events[0].location.name == "Bree"
     # The part must lie in the chain's region: this road runs from Bree into Rhudaur.
-    doc = nlp("Gunmen fired on cars along the Bree-Tharbad Road, Rhudaur, on Monday.")
-    doc._.events = [_event_at(doc, "fired")]
-    assert geolocator(doc)._.events[0].location.name == "Rhudaur"
+    text = "Gunmen fired on cars along the Bree-Tharbad Road, Rhudaur, on Monday."
+    assert _located(nlp, geolocator, text, "fired")._.events[0].location.name == "Rhudaur"
 
 
 @pytest.mark.slow
@@ -661,13 +663,10 @@ def test_geolocate_model_shared_town_name_must_be_close_to_its_town(nlp) -> None
     ]
     far = [Candidate(1003 + n, "Archet", "PHL", "Rhun", 8.0 + n, 125.0, 20_000, "city")
            for n in range(2)]
-    doc = nlp("A device exploded in Archet, Bree, Philippines on Monday.")
-    doc._.events = [_event_at(doc, "exploded")]
-    lone = Geolocator(Gazetteer.from_candidates(towns))(doc)
-    assert lone._.events[0].location.name == "Archet"
-    doc._.events = [_event_at(doc, "exploded")]
-    shared = Geolocator(Gazetteer.from_candidates(towns + far))(doc)
-    assert shared._.events[0].location.name == "Bree"
+    text = "A device exploded in Archet, Bree, Philippines on Monday."
+    for entries, place in ((towns, "Archet"), (towns + far, "Bree")):
+        doc = _located(nlp, Geolocator(Gazetteer.from_candidates(entries)), text, "exploded")
+        assert doc._.events[0].location.name == place
 
 
 @pytest.mark.slow
@@ -676,9 +675,8 @@ def test_geolocate_model_chain_name_built_on_a_town(nlp) -> None:
         Candidate(1101, "Bree", "IND", "Eriador", 22.3, 88.6, 40_000, "city"),
         Candidate(1102, "Eriador", "IND", "Eriador", 23.0, 88.0, 9_000_000, "admin1"),
     ])
-    doc = nlp("A bomb was thrown at a polling station in Bree Purba, Eriador, India.")
-    doc._.events = [_event_at(doc, "thrown")]
-    assert Geolocator(small)(doc)._.events[0].location.name == "Bree"
+    text = "A bomb was thrown at a polling station in Bree Purba, Eriador, India."
+    assert _located(nlp, Geolocator(small), text, "thrown")._.events[0].location.name == "Bree"
 
 
 @pytest.mark.slow
@@ -688,9 +686,8 @@ def test_geolocate_model_district_holds_an_unknown_village(nlp) -> None:
         Candidate(1201, "Eriador", "BFA", "Eriador", 12.0, -1.0, 900_000, "admin1"),
         Candidate(1202, "Bree", "BFA", "Eriador", 13.4, 0.7, 11_000, "district"),
     ])
-    doc = nlp("Gunmen abducted seven people near Archet, Bree district, Eriador, Burkina Faso.")
-    doc._.events = [_event_at(doc, "abducted")]
-    location = Geolocator(small)(doc)._.events[0].location
+    text = "Gunmen abducted seven people near Archet, Bree district, Eriador, Burkina Faso."
+    location = _located(nlp, Geolocator(small), text, "abducted")._.events[0].location
     assert (location.name, location.feature, location.admin1) == ("Bree", "district", "Eriador")
 
 
