@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from newsevents import registrations
 from newsevents.errors import Errors, NewsEventsError
+from newsevents.kb.lexicon import load_lexicon
 from newsevents.stages import parse
 from newsevents.types import (
     Actor,
@@ -46,6 +47,9 @@ def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGE
     except OSError as e:
         raise NewsEventsError(Errors.E002.format(model=model)) from e
     nlp.add_pipe(parse.FACTORY, name="split_lines", before="parser")
+    parse.keep_hyphenated_words(nlp, {(trigger.lemma, trigger.pos)
+                                      for trigger in load_lexicon().triggers
+                                      if "-" in trigger.lemma})
     for name in stages:
         nlp.add_pipe(name, name=_short_name(name))
     return nlp

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from newsevents.evaluate import evaluate_file
-from newsevents.evaluate.events_gold import haversine_km, normalise_admin1
+from newsevents.evaluate.events_gold import normalise_admin1
+from newsevents.kb.gazetteer import haversine_km
 
 
 def _pair(report, name):

@@ -259,6 +259,14 @@ def test_resolve_actors_known_organisations_the_model_misses_are_marked(code):
     assert any(ent.text == "Brussels" and ent.label_ == "GPE" for ent in doc.ents)
 
 
+def test_extract_events_hyphenated_trigger_words(nlp):
+    # build_nlp keeps the lexicon's hyphenated words whole; the bare model splits them
+    doc = nlp("Residents said a shoot-out took place in the market. Later, two shoot-outs "
+              "broke out near the port, and nurses staged a sit-in outside the ministry.")
+    assert [e.trigger.text for e in _events(doc, "ASSAULT")] == ["shoot-out", "shoot-outs"]
+    assert _events(doc, "PROTEST")
+
+
 def test_extract_events_a_cited_agreement_is_not_an_event(code):
     doc = code("Under the Gondor treaty, a member that leaves must give a year's notice.")
     assert not _events(doc, "AGREE")

@@ -698,3 +698,29 @@ def test_geolocate_model_region_the_model_calls_an_organisation(nlp) -> None:
     assert any(ent.text == "Crete" and ent.label_ == "ORG" for ent in doc.ents)
     crete = next(p for p in doc._.places if p.text == "Crete")
     assert (crete.country, crete.feature) == ("GRC", "admin1")
+
+
+@pytest.mark.slow
+def test_geolocate_model_neighbourhoods_lie_in_the_article_city(nlp) -> None:
+    # Archet is also a town 1,000 km away; named as a neighbourhood of a Bree story it is
+    # not that town, and the event stays in Bree.
+    small = Gazetteer.from_candidates([
+        Candidate(1301, "Bree", "BRA", "Eriador", -22.9, -43.2, 6_000_000, "city"),
+        Candidate(1302, "Archet", "BRA", "Rhun", -12.7, -41.2, 14_000, "city"),
+    ])
+    text = "In Bree, residents said gunfights took place in Archet and Combe neighborhoods."
+    doc = _located(nlp, Geolocator(small), text, "took")
+    archet = next(p for p in doc._.places if p.text == "Archet")
+    assert archet.reason == "far_from_its_city"
+    assert doc._.events[0].location.name == "Bree"
+
+
+@pytest.mark.slow
+def test_geolocate_model_city_before_its_namesake_region(nlp) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(1401, "Bree", "BRA", "Bree", -22.9, -43.2, 6_000_000, "city"),
+        Candidate(1402, "Bree", "BRA", "Bree", -22.4, -42.9, 16_000_000, "admin1"),
+    ])
+    text = "In the West Zone of Bree, Bree, police officers exchanged fire with gunmen."
+    location = _located(nlp, Geolocator(small), text, "exchanged")._.events[0].location
+    assert (location.name, location.feature) == ("Bree", "city")

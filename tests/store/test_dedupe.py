@@ -14,11 +14,11 @@ from newsevents.stages.dedupe import (
     Fingerprint,
     cluster_events,
     fingerprint,
-    haversine_km,
     link_duplicates,
     minhash,
     similarity,
 )
+from newsevents.kb.gazetteer import haversine_km
 from newsevents.store import DuckDBStore, EventQuery
 from newsevents.types import Article
 

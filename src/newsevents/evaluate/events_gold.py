@@ -17,7 +17,6 @@ count, where a produced "not stated" (None) counts as 0).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -30,11 +29,11 @@ import pycountry
 from newsevents.errors import Errors, InputError
 from newsevents.evaluate.gold import best_event, describe_events, field, read_jsonl
 from newsevents.evaluate.report import Miss, Ratio, Scored, ratio, worst
+from newsevents.kb.gazetteer import haversine_km
 from newsevents.types import Article, ArticleResult, Event, Place
 
 PUBLISHED_AFTER = dt.timedelta(days=3)
 NEAR_KM = 50.0
-EARTH_RADIUS_KM = 6371.0088
 ACLED_TYPES: dict[str, frozenset[str]] = {
     "protests": frozenset({"PROTEST"}),
     "riots": frozenset({"PROTEST", "ASSAULT"}),
@@ -116,14 +115,6 @@ def to_articles(records: Sequence[EventRecord], *, source: str) -> list[Article]
     return [Article(id=r.id, text=r.text, published=r.date + PUBLISHED_AFTER, source=source,
                     record=index)
             for index, r in enumerate(records)]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 def normalise_admin1(name: str) -> str:

@@ -96,6 +96,7 @@ _FEATURES: dict[int, CandidateFeature] = {_CITY: "city", _ADMIN1: "admin1", _ADM
 # "Sanaag") share a skeleton; such a match is only accepted inside countries the
 # caller names, because skeletons of short names collide across the world.
 FUZZY_PENALTY = 0.15
+EARTH_RADIUS_KM = 6371.0088
 # Base score of a district (GeoNames admin2): below a region, about a town of 20,000.
 DISTRICT_SCORE = 0.6
 FUZZY_MIN_LENGTH = 3
@@ -383,6 +384,14 @@ class Gazetteer:
             population=population, feature=_FEATURES[kind],
             match="alternate" if alternate else "name",
         )
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    h = (math.sin((phi2 - phi1) / 2) ** 2
+         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _base_score(candidate: Candidate, kind: SuffixKind | None) -> float:

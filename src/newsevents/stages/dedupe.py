@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from newsevents.kb.gazetteer import haversine_km
 from newsevents.types import Article
 
 NUM_PERM = 128
@@ -265,15 +266,6 @@ class _Grid:
                 first, last = math.floor(-180 / other_width), math.floor(180 / other_width)
             for other_col in range(first, last + 1):
                 yield other_row, other_col
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 class _UnionFind:

@@ -61,6 +61,8 @@ HYPOTHETICAL_HEADS = {
 }
 REFUSAL_HEADS = {"refuse", "decline", "reject", "fail"}
 OCCURRENCE_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
+# Dependencies of a word that stands where a noun does.
+NOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "appos"})
 # Prepositions that cite an existing agreement or measure rather than report one
 # ("under the treaty", "in line with the deal"): (preposition, the word it hangs on).
 CITING_PREPS = {("under", None), ("to", "according"), ("with", "line"),
@@ -192,7 +194,7 @@ class EventExtractor:
         verb_types = {(m.token.i, m.trigger.type) for m in verb_matches}
         noun_matches: list[_Match] = []
         for token in sent:
-            if token.pos_ != "NOUN" or token.i in consumed:
+            if not _nominal(token) or token.i in consumed:
                 continue
             if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
                 continue
@@ -673,6 +675,13 @@ class EventExtractor:
                 c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
             return True
         return False
+
+
+def _nominal(token: Token) -> bool:
+    """A noun, or a lower-case word in a noun's place that the tagger did not know
+    ("a shoot-out took place" tags "shoot-out" ADJ, "staged a sit-in" PROPN)."""
+    return token.pos_ == "NOUN" or (token.pos_ in ("PROPN", "ADJ") and token.is_lower
+                                     and token.dep_ in NOUN_ROLES)
 
 
 def _cited(token: Token) -> bool:

@@ -23,7 +23,6 @@
 """
 
 import dataclasses
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -34,7 +33,13 @@ from spacy.tokens import Doc, Span, Token
 
 from newsevents.errors import Errors, InputError
 from newsevents.kb.countries import Countries, load_countries
-from newsevents.kb.gazetteer import PLACE_SUFFIXES, Candidate, Gazetteer, normalise_key
+from newsevents.kb.gazetteer import (
+    PLACE_SUFFIXES,
+    Candidate,
+    Gazetteer,
+    haversine_km,
+    normalise_key,
+)
 from newsevents.stages.common import span_of
 from newsevents.types import Event, Place
 
@@ -67,6 +72,10 @@ DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwes
                         "south-west"})
 DISTANCE_UNITS = frozenset({"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer",
                             "miles", "mile", "mi"})
+# Nouns that make the names before them parts of a city ("Andarai and Cordovil
+# neighborhoods").
+NEIGHBOURHOOD_NOUNS = frozenset({"neighborhood", "neighbourhood", "neighborhoods",
+                                 "neighbourhoods", "suburb", "suburbs", "quarter", "quarters"})
 # Leading words of names that are not places by themselves ("West Kowloon").
 NOT_PLACE_WORDS = frozenset({"north", "south", "east", "west", "central", "upper", "lower",
                              "new", "old", "great", "greater", "little", "grand"})
@@ -271,7 +280,7 @@ class Geolocator:
                 mentions.append(mention)
                 taken.append((span.start_char, span.end_char))
         mentions.sort(key=lambda m: (m.place.start, m.place.end))
-        return mentions
+        return _neighbourhoods_near_their_city(mentions)
 
     def _resolve(self, text: str, start: int, end: int, *, hint: str | None,
                  context: Iterable[str], root: Token | None, margin: float = 0.0) -> _Mention:
@@ -466,7 +475,11 @@ class Geolocator:
             if not ranked:
                 continue
             best = city = ranked[0]
-            if position > 0 and best.feature == "city":
+            # Before its namesake region ("Rio de Janeiro, Rio de Janeiro"), a name is the
+            # region's city; elsewhere after the first place it is the region itself.
+            repeated = position + 1 < len(chain) and normalise_key(text) == normalise_key(
+                doc.text[chain[position + 1][0]:chain[position + 1][1]])
+            if position > 0 and best.feature == "city" and not repeated:
                 region = next((c for c in ranked if c.feature == "admin1"
                                and c.score >= best.score - CONTAINER_ADMIN1_MARGIN), None)
                 # The name is confidently a place; its position says it is the region.
@@ -790,6 +803,48 @@ def _contained(candidate: Candidate, container: Candidate) -> Candidate:
     return dataclasses.replace(candidate, score=round(candidate.score + bonus, 4))
 
 
+def _neighbourhoods_near_their_city(mentions: list[_Mention]) -> list[_Mention]:
+    """A neighbourhood lies in the article's city: "shoot-outs in Andarai and Cordovil
+    neighborhoods" of a Rio story are not at the town of Andaraí 1,100 km away. A
+    neighbourhood name resolved far from every city the article names is left
+    unresolved (``reason="far_from_its_city"``)."""
+    cities = [m.place for m in mentions if m.resolved and m.place.feature == "city"
+              and not _names_neighbourhood(m.root)]
+    if not cities:
+        return mentions
+    kept = []
+    for mention in mentions:
+        place = mention.place
+        if mention.resolved and _names_neighbourhood(mention.root) and not any(
+                _within(place, city, CITY_CONTAINER_KM) for city in cities):
+            place = _unresolved(place.text, place.start, place.end, "far_from_its_city")
+            mention = dataclasses.replace(mention, place=place)
+        kept.append(mention)
+    return kept
+
+
+def _names_neighbourhood(root: Token | None) -> bool:
+    """Whether the name comes before a neighbourhood noun it modifies ("Andarai,
+    Cordovil and Vila Isabel neighborhoods")."""
+    token = root
+    for _ in range(4):
+        if token is None or token.head.i == token.i:
+            return False
+        head = token.head
+        if token.dep_ == "conj" and head.lower_ not in NEIGHBOURHOOD_NOUNS:
+            token = head  # "Cordovil" is listed with "Andarai"
+            continue
+        return (token.dep_ in ("compound", "nmod") and head.i > token.i
+                and head.lower_ in NEIGHBOURHOOD_NOUNS)
+    return False
+
+
+def _within(place: Place, city: Place, km: float) -> bool:
+    if None in (place.lat, place.lon, city.lat, city.lon):
+        return True
+    return haversine_km(place.lat, place.lon, city.lat, city.lon) <= km
+
+
 def _leading_names(text: str) -> list[str]:
     """Shorter names a longer one may be built on: the part before a hyphen ("Beni" of
     "Beni-Mbau"), else the leading words, longest first ("Canning" of "Canning Purba")."""
@@ -815,11 +870,7 @@ def _near(candidate: Candidate, city: Candidate, km: float = CITY_CONTAINER_KM) 
     """Whether the candidate lies within ``km`` of the city (unknown: yes)."""
     if candidate.lat is None or candidate.lon is None or city.lat is None or city.lon is None:
         return True
-    lat1, lon1 = math.radians(candidate.lat), math.radians(candidate.lon)
-    lat2, lon2 = math.radians(city.lat), math.radians(city.lon)
-    a = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a))) <= km
+    return haversine_km(candidate.lat, candidate.lon, city.lat, city.lon) <= km
 
 
 def _preposition(root: Token | None) -> str | None:

@@ -1,11 +1,17 @@
 """parse: the spaCy model, plus line breaks as hard sentence boundaries.
 
+Hyphenated trigger words of the lexicon ("shoot-out", "gang-rape", "sit-in") are
+kept as one token: the tokenizer would split them into pieces no trigger matches.
+
 News text puts headlines, datelines and teasers on lines of their own with no
 full stop; left alone the parser glues them to the next sentence
 ("Gondor condemns raid\\nThe government of Kenya condemned …"), so the heading's
 words would become the subject of the body's first verb.
 """
 
+from collections.abc import Iterable
+
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,3 +31,19 @@ class LineSplitter:
             if "\n" in token.text or token.whitespace_ == "\n":
                 doc[token.i + 1].is_sent_start = True
         return doc
+
+
+def keep_hyphenated_words(nlp: Language, words: Iterable[tuple[str, str]]) -> None:
+    """Tokenizer special cases for hyphenated (word, "NOUN"/"VERB") lemmas and their
+    inflections, lower-case and capitalised: "shoot-outs" stays one token."""
+    for word, pos in words:
+        for form in _inflections(word, pos):
+            for variant in {form, form[0].upper() + form[1:]}:
+                nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])
+
+
+def _inflections(word: str, pos: str) -> list[str]:
+    if pos == "NOUN":
+        return [word, word + "s"]
+    stem = word[:-1] if word.endswith("e") else word
+    return [word, word + "s", stem + "ed", stem + "ing"]
