@@ -314,3 +314,9 @@ def test_gazetteer_shipped_district_table() -> None:
     assert len(rows) > 30_000
     assert all(row[5] is not None and row[6] is not None for row in rows)
     assert sum(row[1] in admin1 for row in rows) / len(rows) > 0.95
+
+
+def test_gazetteer_countries_of_a_name_as_written_else_spelled_alike(gazetteer: Gazetteer) -> None:
+    assert gazetteer.countries_of("Kafr Qaseem") == {"ISR"}   # GeoNames: Kafr Qāsim
+    assert "IRQ" in gazetteer.countries_of("Kirkuk")
+    assert gazetteer.countries_of("Xqzzyville") == set()

@@ -239,6 +239,12 @@ def test_resolve_actors_known_organisation_inside_a_longer_name(code):
     assert council.country == "IGO" and council.name == "United Nations"
 
 
+def test_resolve_actors_country_read_off_a_place_says_so(nlp):
+    doc = nlp("Residents of Kandahar blocked the highway on Monday.")
+    residents = next(a for a in doc._.actors if a.name == "resident")
+    assert (residents.country, residents.reason) == ("AFG", "country_from_place")
+
+
 def test_resolve_actors_country_word_describing_a_currency_is_not_an_actor(code):
     doc = code("Shopkeepers protested against the soaring US dollar exchange rate in the capital.")
     assert not any(a.country == "USA" for a in doc._.actors)
@@ -261,7 +267,7 @@ def test_resolve_actors_known_organisations_the_model_misses_are_marked(code):
 
 def test_extract_events_hyphenated_trigger_words(nlp):
     # build_nlp keeps the lexicon's hyphenated words whole; the bare model splits them
-    doc = nlp("Residents said a shoot-out took place in the market. Later, two shoot-outs "
+    doc = nlp("Traders said a shoot-out erupted at the market. Later, two shoot-outs "
               "broke out near the port, and nurses staged a sit-in outside the ministry.")
     assert [e.trigger.text for e in _events(doc, "ASSAULT")] == ["shoot-out", "shoot-outs"]
     assert _events(doc, "PROTEST")

@@ -213,6 +213,8 @@ def test_geolocate_place_offsets_index_the_text(geolocator, vocab, rows) -> None
     ("A mine exploded near Osgiliath in eastern Anorien countryside.",
      [["Osgiliath", "Anorien"]]),
     ("Labourers protested at Edoras city (R&A) on Monday.", [["Edoras city", "R&A"]]),
+    ("In Edoras (Rohan), farmers marched.", [["Edoras", "Rohan"]]),
+    ("On Sunday, Gondor fired 120 missiles.", []),
 ])
 def test_geolocate_finds_place_chains(text: str, chains: list[list[str]]) -> None:
     assert [[text[a:b] for a, b in chain] for chain in _find_chains(text)] == chains
@@ -430,7 +432,7 @@ def test_geolocate_model_region_reading_needs_something_inside(nlp) -> None:
 @pytest.mark.slow
 def test_geolocate_model_kind_noun_of_name_is_one_name(nlp) -> None:
     places = _places(nlp, "A parcel was found near an office in Washington, District of "
-                          "Columbia, United States.")
+                          "Columbia, on Friday.")
     assert (places["Washington"].country, places["Washington"].admin1) == (
         "USA", "District of Columbia")
 
@@ -721,6 +723,59 @@ def test_geolocate_model_city_before_its_namesake_region(nlp) -> None:
         Candidate(1401, "Bree", "BRA", "Bree", -22.9, -43.2, 6_000_000, "city"),
         Candidate(1402, "Bree", "BRA", "Bree", -22.4, -42.9, 16_000_000, "admin1"),
     ])
-    text = "In the West Zone of Bree, Bree, police officers exchanged fire with gunmen."
+    text = "In the old port district of Bree, Bree, police officers exchanged fire with gunmen."
     location = _located(nlp, Geolocator(small), text, "exchanged")._.events[0].location
     assert (location.name, location.feature) == ("Bree", "city")
+
+
+def test_geolocate_article_country_from_a_place_name_spelled_alike(vocab) -> None:
+    # "Shop owners protested in Archett ." -- Archet is a hamlet too small to place on a
+    # spelling variant, but it exists in one country only; with no actor country, the
+    # event is put in that country.
+    _extensions()
+    small = Gazetteer.from_candidates([
+        Candidate(1501, "Archet", "ISR", "Eriador", 32.1, 34.9, 300, "city")])
+    doc = _doc(vocab, [
+        ("Shop", 1, "compound", "O"), ("owners", 2, "nsubj", "O"), ("protested", 2, "ROOT", "O"),
+        ("in", 2, "prep", "O"), ("Archett", 3, "pobj", "B-GPE"), (".", 2, "punct", "O"),
+    ])
+    doc._.events = [_event(doc, 2)]
+    location = Geolocator(small)(doc)._.events[0].location
+    assert (location.country, location.reason, location.text) == (
+        "ISR", "country_of_place_name", "Archett")
+    # an actor's country outranks the spelling
+    owners = _actor(doc, 1, 2, "PAK")
+    doc._.actors = [owners]
+    doc._.events = [_event(doc, 2, source=[owners])]
+    assert Geolocator(small)(doc)._.events[0].location.country == "PAK"
+
+
+@pytest.mark.slow
+def test_geolocate_model_origin_of_something_else_is_not_the_location(nlp) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(1601, "Gondor", "GRC", "Gondor", 35.3, 24.9, 600_000, "admin1"),
+        Candidate(1602, "Mordor", "LBY", "Mordor", 32.9, 13.2, 900_000, "admin1"),
+    ])
+    text = ("Islanders protested against plans for migrants brought from camps in Mordor "
+            "to be housed on Gondor.")
+    location = _located(nlp, Geolocator(small), text, "protested")._.events[0].location
+    assert location.name == "Gondor"
+    # where the event's own "from" phrase points is still the event's place
+    for text, trigger in (("Gunmen abducted a trader from his shop in Mordor.", "abducted"),
+                          ("Gunmen killed a man, hanging him from a tree in Mordor.", "killed")):
+        assert _located(nlp, Geolocator(small), text, trigger)._.events[0].location.name \
+            == "Mordor"
+
+
+@pytest.mark.slow
+def test_geolocate_model_close_spellings_vote_for_a_chain_country(nlp) -> None:
+    # "Bree de Ycuamandiyu" is spelled a little differently in the gazetteer; with its
+    # department named after it, the chain is read in Paraguay, not at the big Bree abroad.
+    small = Gazetteer.from_candidates([
+        Candidate(1701, "Bree", "USA", "California", 33.7, -118.3, 90_000, "city"),
+        Candidate(1702, "Bree de Ycuamandyyu", "PRY", "Bree", -24.1, -57.1, 11_000, "city"),
+        Candidate(1703, "Bree", "PRY", "Bree", -24.0, -56.5, 400_000, "admin1"),
+    ])
+    text = "In Bree de Ycuamandiyu (Bree), residents marched against the mayor."
+    location = _located(nlp, Geolocator(small), text, "marched")._.events[0].location
+    assert location.country == "PRY"

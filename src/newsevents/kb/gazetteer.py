@@ -274,6 +274,13 @@ class Gazetteer:
         scored.sort(key=lambda c: (c.score, rank_of[c.feature], c.population), reverse=True)
         return scored
 
+    def countries_of(self, name: str) -> set[str]:
+        """The countries with an entry named ``name`` as written, else spelled very alike
+        (ratio ≥ ``FUZZY_CITY_SIMILARITY``): "Kafr Qaseem" is only in Israel."""
+        found = {candidate.country for candidate in self.lookup(name)}
+        return found or {candidate.country for candidate, _ in self._fuzzy_matches(
+            name, None, minimum=FUZZY_CITY_SIMILARITY)}
+
     def best(self, name: str, *, country_hint: str | None = None,
              context_countries: Iterable[str] = ()) -> Candidate | None:
         """The most likely entry for ``name``, or None if nothing matches."""

@@ -70,9 +70,17 @@ FACILITY_NOUNS = frozenset({
 DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
                         "southeast", "southwest", "north-east", "north-west", "south-east",
                         "south-west"})
+# How far up a place's phrase a "from" still makes it an origin ("from the war in Libya"),
+# and the verbs of coming or being brought from somewhere whose "from" does.
+FROM_DEPTH = 4
+ORIGIN_VERBS = frozenset({
+    "come", "flee", "escape", "rescue", "evacuate", "return", "arrive", "travel",
+    "migrate", "deport", "expel", "repatriate", "displace", "bring", "transfer", "move",
+    "send", "relocate", "smuggle", "traffic", "import",
+})
 DISTANCE_UNITS = frozenset({"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer",
                             "miles", "mile", "mi"})
-# Nouns that make the names before them parts of a city ("Andarai and Cordovil
+# Nouns that make the names before them parts of a city ("the Tijuca and Grajaú
 # neighborhoods").
 NEIGHBOURHOOD_NOUNS = frozenset({"neighborhood", "neighbourhood", "neighborhoods",
                                  "neighbourhoods", "suburb", "suburbs", "quarter", "quarters"})
@@ -113,6 +121,13 @@ _CHAIN_NAME = re.compile(
     rf"(?: (?i:{_KIND_NOUNS})\b)?"
     rf"(?P<plain> (?i:{_PLAIN_NOUNS})\b)?"
 )
+# Capitalised words that start a sentence before a name without being part of it.
+_LEADING_WORD = re.compile(r"(?:In|On|At|Near|From|Outside|Inside|And|But|As) (?=[A-Z])")
+_CALENDAR_WORDS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+})
 _DIRECTION = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|"
               r"central|rural|greater)")
 # "Tharbad in Minhiriath", "Ethring in the northern outskirts of Lebennin",
@@ -191,7 +206,7 @@ class Geolocator:
         events = doc._.events
         if events:
             main = _main_place(mentions)
-            fallback = None if main is not None else self.article_country(doc)
+            fallback = None if main is not None else self.article_country(doc, mentions)
             doc._.events = [
                 dataclasses.replace(event, location=self.locate(doc, event, mentions, main=main)
                                     or fallback)
@@ -199,30 +214,46 @@ class Geolocator:
             ]
         return doc
 
-    def article_country(self, doc: Doc) -> Place | None:
-        """The country the article's actors and nationality words point to, if one leads.
+    def article_country(self, doc: Doc, mentions: Sequence[_Mention] = ()) -> Place | None:
+        """The country the article's actors, nationality words and unplaceable place names
+        point to, if one leads.
 
         For articles whose places are all unknown villages: "Iraqi forces shelled
-        Mutaibijah" is at least in Iraq. The place is the first word that gave
-        the country; its ``reason`` is ``country_of_actors``.
+        Mutaibijah" is at least in Iraq. With no such actor, "shop owners protested in
+        Kafr Qaseem" is in Israel, the only country with a town spelled (almost) so,
+        though too small a town to place on that spelling. The place is the first word
+        that gave the country; its ``reason`` is ``country_of_actors`` or
+        ``country_of_place_name``.
         """
-        evidence: dict[str, Token | Span] = {}
+        evidence: dict[str, tuple[Token | Span, str]] = {}
         counts: Counter[str] = Counter()
         for code, where in self._actor_countries(doc):
             counts[code] += 1
-            evidence.setdefault(code, where)
+            evidence.setdefault(code, (where, "country_of_actors"))
+        # NER's place entities by start (a mention may extend one: "Joubb Janine")
+        places = {ent.start_char for ent in doc.ents if ent.label_ in PLACE_LABELS}
+        # Actors outrank spellings ("the OSCE SMM … near Komsomolets" is in Ukraine).
+        for mention in mentions if not counts else ():
+            span = doc.char_span(mention.place.start, mention.place.end)
+            if mention.resolved or span is None or mention.place.start not in places:
+                continue
+            found = self.gazetteer.countries_of(mention.place.text)
+            if len(found) == 1:
+                code = found.pop()
+                counts[code] += 1
+                evidence.setdefault(code, (span, "country_of_place_name"))
         if not counts:
             return None
         (top, count), *rest = counts.most_common(2)
         country = self.countries.by_code(top)
         if country is None or (rest and rest[0][1] == count):
             return None
-        where = evidence[top]
+        where, reason = evidence[top]
         start = where.idx if isinstance(where, Token) else where.start_char
         return Place(text=where.text, start=start, end=start + len(where.text),
                      name=country.name, geonameid=country.geonameid, country=country.iso3,
                      admin1=None, lat=country.lat, lon=country.lon, feature="country",
-                     reason="country_of_actors")
+                     reason=reason)
 
     # -- mentions -------------------------------------------------------------
 
@@ -306,7 +337,8 @@ class Geolocator:
 
         "Kut" of "Kut e Abdollah" (Iran) is not Kut (Iraq): up to
         ``MAX_NAME_EXTENSION`` following words, the last title-case, are
-        added when the longer name is an entry as written.
+        added when the longer name is an entry as written, or, when the cut name
+        is no entry at all, spelled very alike.
         """
         doc = span.doc
         for end in range(min(span.end + MAX_NAME_EXTENSION, len(doc)), span.end, -1):
@@ -318,6 +350,8 @@ class Geolocator:
             longer = doc[span.start:end]
             if any(c.match != "fuzzy" for c in self.gazetteer.lookup(longer.text)):
                 return longer
+            if not self.gazetteer.lookup(span.text) and self.gazetteer.countries_of(longer.text):
+                return longer  # "Joubb" of "Joubb Janine", spelled "Joubb Jannîne"
         return span
 
     def _resolve_inside(self, span: Span, *, hint: str | None,
@@ -475,7 +509,7 @@ class Geolocator:
             if not ranked:
                 continue
             best = city = ranked[0]
-            # Before its namesake region ("Rio de Janeiro, Rio de Janeiro"), a name is the
+            # Before its namesake region ("São Paulo, São Paulo"), a name is the
             # region's city; elsewhere after the first place it is the region itself.
             repeated = position + 1 < len(chain) and normalise_key(text) == normalise_key(
                 doc.text[chain[position + 1][0]:chain[position + 1][1]])
@@ -543,8 +577,9 @@ class Geolocator:
         """
         counts: Counter[str] = Counter()
         for start, end in chain:
-            found = self.gazetteer.lookup(text[start:end])
-            counts.update({candidate.country for candidate in found})
+            # close spellings count too: a Paraguayan town written "…Ycuamandiyu" in
+            # the news is "…Ycuamandyyú" in GeoNames
+            counts.update(self.gazetteer.countries_of(text[start:end]))
         if not counts:
             return None, 0
         top = max(counts.values())
@@ -570,13 +605,14 @@ class Geolocator:
             matched = self.countries.match(ent.text)
             if matched is not None and matched[1] in ("name", "code", "capital"):
                 spans.append(ent)
-            elif ent.label_ == "ORG" and self._names_one_region(ent.text):
+            elif ent.label_ == "ORG" and self._region_country(ent.text):
                 spans.append(ent)
         return spans
 
-    def _names_one_region(self, text: str) -> bool:
-        regions = [c for c in self.gazetteer.lookup(text) if c.feature == "admin1"]
-        return len({c.country for c in regions}) == 1 and not text.isupper()
+    def _region_country(self, text: str) -> str | None:
+        """The country of the only region named ``text`` ("Crete"), if there is one."""
+        found = {c.country for c in self.gazetteer.lookup(text) if c.feature == "admin1"}
+        return found.pop() if len(found) == 1 and not text.isupper() else None
 
     def _missed_spans(self, doc: Doc, taken: list[Span]) -> list[Span]:
         """Proper-noun runs after "in/at/near" that NER did not call places.
@@ -714,10 +750,15 @@ class Geolocator:
         sentence = [m for m in resolved
                     if event.sentence.start <= m.place.start and m.place.end <= event.sentence.end]
         trigger = span_of(doc, event.trigger)
+        # where something other than the event came from ("migrants brought from camps
+        # in Libya") comes last, like an origin
+        elsewhere: set[int] = set()
         if trigger is not None:
             anchors = _anchors(doc, event, trigger)
+            elsewhere = {m.place.start for m in sentence
+                         if m.root is not None and _from_elsewhere(m.root, anchors)}
             clause = [m for m in sentence if m.root is not None and _in_clause(m.root, anchors)
-                      and not _away(m.root)]
+                      and not _away(m.root) and m.place.start not in elsewhere]
             # A chain is one location phrase: if its region is in the clause, so is its town.
             chained = {m.chain for m in clause if m.chain is not None}
             clause += [m for m in sentence if m.chain in chained and m not in clause]
@@ -730,7 +771,7 @@ class Geolocator:
         chained = {m.chain for m in free if m.chain is not None}
         free += [m for m in sentence if m.chain in chained and m not in free]
         if free:
-            return _most_specific(free, event.trigger.start).place
+            return _most_specific(free, event.trigger.start, demoted=elsewhere).place
         if main is not None:
             return main.place
         if sentence:
@@ -752,6 +793,11 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
     for match in _CHAIN_NAME.finditer(text):
         start = match.start()
         end = match.start("plain") if match.group("plain") else match.end()
+        lead = _LEADING_WORD.match(text, start, end)
+        if lead is not None:
+            start = lead.end()  # "In Bree (Eriador)" at a sentence start: the name is Bree
+            if text[start:end].lower() in _CALENDAR_WORDS:
+                continue  # "On Sunday, Russia fired …"
         if current and _CHAIN_LINK.fullmatch(text, previous_end, start):
             if text[current[-1][0]:current[-1][1]].lower() in _BARE_KIND_NOUNS \
                     and text[previous_end:start].strip() == "of":
@@ -804,7 +850,7 @@ def _contained(candidate: Candidate, container: Candidate) -> Candidate:
 
 
 def _neighbourhoods_near_their_city(mentions: list[_Mention]) -> list[_Mention]:
-    """A neighbourhood lies in the article's city: "shoot-outs in Andarai and Cordovil
+    """A neighbourhood lies in the article's city: "gunfire in the Tijuca and Grajaú
     neighborhoods" of a Rio story are not at the town of Andaraí 1,100 km away. A
     neighbourhood name resolved far from every city the article names is left
     unresolved (``reason="far_from_its_city"``)."""
@@ -824,7 +870,7 @@ def _neighbourhoods_near_their_city(mentions: list[_Mention]) -> list[_Mention]:
 
 
 def _names_neighbourhood(root: Token | None) -> bool:
-    """Whether the name comes before a neighbourhood noun it modifies ("Andarai,
+    """Whether the name comes before a neighbourhood noun it modifies ("Tijuca,
     Cordovil and Vila Isabel neighborhoods")."""
     token = root
     for _ in range(4):
@@ -832,7 +878,7 @@ def _names_neighbourhood(root: Token | None) -> bool:
             return False
         head = token.head
         if token.dep_ == "conj" and head.lower_ not in NEIGHBOURHOOD_NOUNS:
-            token = head  # "Cordovil" is listed with "Andarai"
+            token = head  # "Grajaú" is listed with "Tijuca"
             continue
         return (token.dep_ in ("compound", "nmod") and head.i > token.i
                 and head.lower_ in NEIGHBOURHOOD_NOUNS)
@@ -899,6 +945,22 @@ def _away(root: Token | None) -> bool:
         child.lower_ in DISTANCE_UNITS for child in direction.children)
 
 
+def _from_elsewhere(root: Token, anchors: set[int]) -> bool:
+    """Whether the place sits in a "from …" phrase saying where someone or something
+    else came from: "objected to migrants brought from camps in Libya being
+    housed there". "Abducted from his home in Kabul" hangs on the trigger, and "hanged
+    from a tree in the village" moves nobody: both stay the event's place."""
+    token = root
+    for _ in range(FROM_DEPTH):
+        if token.head.i == token.i:
+            return False
+        if token.dep_ == "pobj" and token.head.lower_ == "from":
+            mover = token.head.head
+            return mover.i not in anchors and mover.lemma_ in ORIGIN_VERBS
+        token = token.head
+    return False
+
+
 def _anchors(doc: Doc, event: Event, trigger: Span) -> set[int]:
     """Token indices a locative phrase may hang on: trigger, its head, arguments."""
     anchors = {token.i for token in trigger}
@@ -939,11 +1001,13 @@ def _in_clause(root: Token, anchors: set[int]) -> bool:
     return False
 
 
-def _most_specific(mentions: list[_Mention], near: int) -> _Mention:
-    """Not an origin ("from Gaza") or a reference point ("120 km south of Tehran"),
-    then a place given with its region or country
+def _most_specific(mentions: list[_Mention], near: int, *,
+                   demoted: set[int] | frozenset[int] = frozenset()) -> _Mention:
+    """Not an origin ("from Gaza"), a reference point ("120 km south of Tehran") or a
+    ``demoted`` start, then a place given with its region or country
     ("Sderot, Southern, Israel"), then the most specific kind, then the nearest."""
-    return max(mentions, key=lambda m: (not _away(m.root), m.qualified,
+    return max(mentions, key=lambda m: (not _away(m.root) and m.place.start not in demoted,
+                                        m.qualified,
                                         SPECIFICITY.get(m.place.feature or "", 0),
                                         -abs(m.place.start - near)))
 

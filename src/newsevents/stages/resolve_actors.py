@@ -477,7 +477,9 @@ class ActorResolver:
             )
             kind = "compound"
         reason = draft.reason
-        if draft.country_from in ("sentence_context", "article_context"):
+        if draft.country_from in ("sentence_context", "article_context") or (
+                draft.country_from == "place" and reason is None):
+            # "villagers from Bate": the country is the gazetteer's reading of a place
             reason = f"country_from_{draft.country_from}"
         return Actor(
             text=span.text,
