@@ -6,16 +6,19 @@ itself failed (or almost every record failed).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable
+import typing
+from collections.abc import Callable, Iterable
 
 import click
 
 from newsevents.errors import NewsEventsError
 from newsevents.output import article_record
 from newsevents.stages.ingest import IngestOptions, read_inputs
+from newsevents.stages.ingest.options import InputFormat
 from newsevents.store.export import EXPORT_FORMATS
 from newsevents.types import Article, ArticleResult, Failure
 
@@ -32,8 +35,8 @@ def exit_code(*, ok: int, failed: int) -> int:
 def ingest_options(func):  # type: ignore[no-untyped-def]
     """The input options shared by ``extract`` and ``run``."""
     options = [
-        click.option("--input-format", type=click.Choice(
-            ["auto", "text", "jsonl", "csv", "tsv", "html", "feed", "warc"]), default="auto",
+        click.option("--input-format", type=click.Choice(list(typing.get_args(InputFormat))),
+                     default="auto",
             show_default=True, help="How to read INPUT; auto chooses by extension."),
         click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
                      help="Publication date for articles that carry none (YYYY-MM-DD)."),
@@ -53,19 +56,11 @@ def ingest_options(func):  # type: ignore[no-untyped-def]
 
 
 def build_ingest_options(params: dict) -> IngestOptions:  # type: ignore[type-arg]
-    published = params.pop("published")
-    return IngestOptions(
-        input_format=params.pop("input_format"),
-        published=published.date() if published else None,
-        url=params.pop("url"),
-        outlet=params.pop("outlet"),
-        text_col=params.pop("text_col"),
-        id_col=params.pop("id_col"),
-        date_col=params.pop("date_col"),
-        url_col=params.pop("url_col"),
-        title_col=params.pop("title_col"),
-        follow_links=params.pop("follow_links"),
-    )
+    """The IngestOptions named by the shared options (the parameters are its field names)."""
+    fields = {field.name: params.pop(field.name) for field in dataclasses.fields(IngestOptions)}
+    if fields["published"] is not None:
+        fields["published"] = fields["published"].date()
+    return IngestOptions(**fields)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -184,6 +179,20 @@ def _country_option(ctx: click.Context, param: click.Parameter, value: str | Non
     return value.upper()
 
 
+T = typing.TypeVar("T")
+
+
+def _read_store(db_path: str, read: Callable[..., T]) -> T:
+    """``read(store)`` on the database opened read-only; store errors exit 2."""
+    from newsevents.store import DuckDBStore
+
+    try:
+        with DuckDBStore(db_path, read_only=True) as store:
+            return read(store)
+    except NewsEventsError as e:
+        raise _store_failure(e) from e
+
+
 def _store_failure(e: NewsEventsError) -> click.ClickException:
     """A store or run error: printed as ``Error: E3xx: …``, exit code 2."""
     failure = click.ClickException(str(e))
@@ -256,14 +265,9 @@ def stats(db_path: str, as_json: bool) -> None:
     Example:
       newsevents stats --db events.duckdb --json
     """
-    from newsevents.store import DuckDBStore
     from newsevents.store.export import render_stats
 
-    try:
-        with DuckDBStore(db_path, read_only=True) as store:
-            counts = store.stats()
-    except NewsEventsError as e:
-        raise _store_failure(e) from e
+    counts = _read_store(db_path, lambda store: store.stats())
     if as_json:
         click.echo(json.dumps(counts, indent=2, ensure_ascii=False))
     else:
@@ -299,7 +303,7 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
       newsevents query --db events.duckdb --type ASSAULT --country UKR --since 2024-11-01
       newsevents query --db events.duckdb --near 50.45,30.52,100 --format jsonl
     """
-    from newsevents.store import DuckDBStore, EventQuery
+    from newsevents.store import EventQuery
     from newsevents.store.duckdb import QUERY_COLUMNS
     from newsevents.store.export import render_rows
 
@@ -308,11 +312,7 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
         since=since.date() if since else None, until=until.date() if until else None,
         near=near,  # type: ignore[arg-type]
         include_duplicates=include_duplicates, limit=limit or None)
-    try:
-        with DuckDBStore(db_path, read_only=True) as store:
-            rows = store.query(event_query)
-    except NewsEventsError as e:
-        raise _store_failure(e) from e
+    rows = _read_store(db_path, lambda store: store.query(event_query))
     for line in render_rows(rows, output_format=output_format, columns=QUERY_COLUMNS):
         click.echo(line)
 
@@ -336,16 +336,12 @@ def export(db_path: str, export_format: str, out_path: str, force: bool,
     Example:
       newsevents export --db events.duckdb --format gdelt --out events.tsv
     """
-    from newsevents.store import DuckDBStore, EventQuery
+    from newsevents.store import EventQuery
     from newsevents.store.export import export_events
 
-    try:
-        with DuckDBStore(db_path, read_only=True) as store:
-            count = export_events(store, out_path, export_format=export_format,  # type: ignore[arg-type]
-                                  force=force,
-                                  query=EventQuery(include_duplicates=include_duplicates))
-    except NewsEventsError as e:
-        raise _store_failure(e) from e
+    query = EventQuery(include_duplicates=include_duplicates)
+    count = _read_store(db_path, lambda store: export_events(
+        store, out_path, export_format=export_format, force=force, query=query))
     click.echo(f"{count} events written to {out_path}")
 
 
@@ -360,14 +356,9 @@ def failures(db_path: str, output_format: str) -> None:
     Example:
       newsevents failures --db events.duckdb --format jsonl
     """
-    from newsevents.store import DuckDBStore
     from newsevents.store.export import render_failures
 
-    try:
-        with DuckDBStore(db_path, read_only=True) as store:
-            rows = store.failures()
-    except NewsEventsError as e:
-        raise _store_failure(e) from e
+    rows = _read_store(db_path, lambda store: store.failures())
     for line in render_failures(rows, output_format=output_format):
         click.echo(line)
 

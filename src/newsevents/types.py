@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -60,8 +61,9 @@ class Article:
     record: int | None = None
     notes: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
+        """Computed once per article: the store and the corpus runner both key on it."""
         return content_hash(self.text)
 
 
