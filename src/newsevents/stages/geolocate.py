@@ -284,8 +284,7 @@ class Geolocator:
                 span = doc.char_span(mention.place.start, mention.place.end)
                 if span is not None and self._is_modifier(span):
                     continue  # "the Bank of Pakistan" names a bank, not a place
-                if not any(_overlaps(mention.place, [(m.place.start, m.place.end)])
-                           for m in mentions):
+                if not _overlaps(mention.place, [(m.place.start, m.place.end) for m in mentions]):
                     mentions.append(dataclasses.replace(mention, chain=number))
         taken = [(m.place.start, m.place.end) for m in mentions]
         # A chain's names were resolved together; NER's cut of them ("Nis, Serbia" as one
@@ -341,6 +340,7 @@ class Geolocator:
         is no entry at all, spelled very alike.
         """
         doc = span.doc
+        unknown = not self.gazetteer.lookup(span.text)
         for end in range(min(span.end + MAX_NAME_EXTENSION, len(doc)), span.end, -1):
             words = doc[span.end:end]
             if not words[-1].is_title or any(t.is_punct or t.is_space or t.ent_type_
@@ -348,10 +348,9 @@ class Geolocator:
                                              for t in words):
                 continue
             longer = doc[span.start:end]
-            if any(c.match != "fuzzy" for c in self.gazetteer.lookup(longer.text)):
-                return longer
-            if not self.gazetteer.lookup(span.text) and self.gazetteer.countries_of(longer.text):
-                return longer  # "Joubb" of "Joubb Janine", spelled "Joubb Jannîne"
+            if self.gazetteer.lookup(longer.text) or (
+                    unknown and self.gazetteer.countries_of(longer.text)):
+                return longer  # "Joubb" of "Joubb Janine" is spelled "Joubb Jannîne"
         return span
 
     def _resolve_inside(self, span: Span, *, hint: str | None,
@@ -575,11 +574,13 @@ class Geolocator:
         only there, and Cameroon has an Adamawa too (Nigeria's is the main-name
         match). Ties go to the reading the last name ranks first.
         """
+        found = [self.gazetteer.lookup(text[start:end]) for start, end in chain]
         counts: Counter[str] = Counter()
-        for start, end in chain:
+        for (start, end), entries in zip(chain, found):
             # close spellings count too: a Paraguayan town written "…Ycuamandiyu" in
             # the news is "…Ycuamandyyú" in GeoNames
-            counts.update(self.gazetteer.countries_of(text[start:end]))
+            counts.update({c.country for c in entries} or self.gazetteer.countries_of(
+                text[start:end]))
         if not counts:
             return None, 0
         top = max(counts.values())
@@ -588,9 +589,7 @@ class Geolocator:
         start, end = chain[-1]
         order = [candidate.country for candidate in self.gazetteer.rank(text[start:end])]
         tied = [code for code, count in counts.items() if count == top]
-        nested = _nested_countries(
-            [self.gazetteer.lookup(text[a:b]) for a, b in chain[:-1]],
-            self.gazetteer.lookup(text[start:end]))
+        nested = _nested_countries(found[:-1], found[-1])
         tied.sort(key=lambda code: (code not in nested,
                                     order.index(code) if code in order else len(order)))
         return tied[0], top
@@ -667,8 +666,8 @@ class Geolocator:
 
     def _context(self, doc: Doc, spans: list[Span],
                  dateline: tuple[str, int, int, str | None] | None,
-                 chains: Sequence[list[tuple[int, int]]] = (),
-                 votes: Sequence[tuple[str | None, int]] = ()) -> Counter[str]:
+                 chains: Sequence[list[tuple[int, int]]],
+                 votes: Sequence[tuple[str | None, int]]) -> Counter[str]:
         """How often each country is evidenced in the article (first pass).
 
         A chain whose names agree on a country ("Mzimba (Mzimba, Northern)")
@@ -681,7 +680,7 @@ class Geolocator:
         """
         counts: Counter[str] = Counter()
         for number, chain in enumerate(chains):
-            voted, agreeing = votes[number] if number < len(votes) else (None, 0)
+            voted, agreeing = votes[number]
             if voted is not None and agreeing >= CHAIN_VOTES:
                 counts[voted] += CHAIN_WEIGHT
                 continue
@@ -723,7 +722,7 @@ class Geolocator:
                 continue
             country = self.countries.by_code(actor.country) if actor.country else None
             if country is not None:
-                span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+                span = span_of(doc, actor)
                 if span is not None:
                     found.append((country.iso3, span))
         return found
@@ -862,7 +861,7 @@ def _neighbourhoods_near_their_city(mentions: list[_Mention]) -> list[_Mention]:
     for mention in mentions:
         place = mention.place
         if mention.resolved and _names_neighbourhood(mention.root) and not any(
-                _within(place, city, CITY_CONTAINER_KM) for city in cities):
+                _near(place, city) for city in cities):
             place = _unresolved(place.text, place.start, place.end, "far_from_its_city")
             mention = dataclasses.replace(mention, place=place)
         kept.append(mention)
@@ -871,7 +870,7 @@ def _neighbourhoods_near_their_city(mentions: list[_Mention]) -> list[_Mention]:
 
 def _names_neighbourhood(root: Token | None) -> bool:
     """Whether the name comes before a neighbourhood noun it modifies ("Tijuca,
-    Cordovil and Vila Isabel neighborhoods")."""
+    Grajaú and Méier neighbourhoods")."""
     token = root
     for _ in range(4):
         if token is None or token.head.i == token.i:
@@ -883,12 +882,6 @@ def _names_neighbourhood(root: Token | None) -> bool:
         return (token.dep_ in ("compound", "nmod") and head.i > token.i
                 and head.lower_ in NEIGHBOURHOOD_NOUNS)
     return False
-
-
-def _within(place: Place, city: Place, km: float) -> bool:
-    if None in (place.lat, place.lon, city.lat, city.lon):
-        return True
-    return haversine_km(place.lat, place.lon, city.lat, city.lon) <= km
 
 
 def _leading_names(text: str) -> list[str]:
@@ -912,7 +905,8 @@ def _in_namesake_region(candidate: Candidate, city: Candidate) -> bool:
     return len(stem) >= 3 and normalise_key(city.admin1).startswith(stem)
 
 
-def _near(candidate: Candidate, city: Candidate, km: float = CITY_CONTAINER_KM) -> bool:
+def _near(candidate: Candidate | Place, city: Candidate | Place,
+          km: float = CITY_CONTAINER_KM) -> bool:
     """Whether the candidate lies within ``km`` of the city (unknown: yes)."""
     if candidate.lat is None or candidate.lon is None or city.lat is None or city.lon is None:
         return True
