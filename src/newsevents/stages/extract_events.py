@@ -76,6 +76,10 @@ INTENT_HEADS = {  # words that are triggers themselves ("promise", "threaten") a
     "willing", "prepared", "ready", "plan", "intend", "decide", "determined", "want", "wish",
     "seek", "hope", "expect", "set", "due", "poised",
 }
+# Heads whose infinitive complement is the event itself, not a purpose clause.
+MAIN_CLAUSE_HEADS = frozenset(INTENT_HEADS | HYPOTHETICAL_HEADS | {"continue", "begin", "start"})
+# Subjects that stand for the speaker in reported speech.
+SELF_REFERENCES = frozenset(FIRST_PERSON | SPEAKER_PRONOUNS)
 PROMISE_CAMEO = {"SUPPORT": "032", "COOPERATE": "031", "AID": "033", "CONCEDE": "035",
                  "RETREAT": "0356", "CONSULT": "036"}
 THREAT_CAMEO = {"SANCTION": "131", "COERCE": "137", "ASSAULT": "138", "MOBILIZE": "138",
@@ -231,7 +235,7 @@ class EventExtractor:
         ]
         objects += [conj for o in objects for conj in o.conjuncts]
         for trigger in triggers:
-            if trigger.particle and trigger.particle.split()[0] not in particles:
+            if trigger.particle and trigger.particle not in particles:
                 continue
             if trigger.objects:
                 hit = next((o for o in objects if _object_matches(o, trigger.objects)), None)
@@ -254,7 +258,7 @@ class EventExtractor:
         }
         for lemma in dict.fromkeys((token.lemma_.lower(), token.lower_)):
             for trigger in self.lexicon.triggers_for(lemma, "NOUN"):
-                if trigger.particle and trigger.particle.split()[0] not in preps:
+                if trigger.particle and trigger.particle not in preps:
                     continue
                 if trigger.objects and not trigger.objects & modifiers:
                     continue
@@ -362,8 +366,6 @@ class EventExtractor:
                 return True
             if head.lemma_.lower() == "continue":
                 return False
-            if head.dep_ == "acomp" and head.lemma_.lower() in INTENT_HEADS:
-                return True
             current = head
         return False
 
@@ -391,7 +393,7 @@ class EventExtractor:
         token = match.token
         tokens = [token]
         if match.trigger.particle:
-            tokens += [c for c in token.children if c.lower_ == match.trigger.particle.split()[0]
+            tokens += [c for c in token.children if c.lower_ == match.trigger.particle
                        and abs(c.i - token.i) <= MAX_TRIGGER_GAP]
         if match.consumed is not None and abs(match.consumed.i - token.i) <= MAX_TRIGGER_GAP:
             tokens.append(match.consumed)
@@ -501,9 +503,7 @@ class EventExtractor:
                 for pobj in child.children:
                     if pobj.dep_ != "pobj":
                         continue
-                    if child.lower_ == "by":
-                        source += self._actors_at(pobj, actors)
-                    elif child.lower_ == "between":
+                    if child.lower_ in ("by", "between"):
                         source += self._actors_at(pobj, actors)
                     elif child.lower_ in TARGET_PREPS or child.lower_ == "of":
                         target += self._actors_at(pobj, actors)
@@ -615,7 +615,7 @@ class EventExtractor:
             return []
         found = self._actors_at(subject, actors) or self._inner_actors(subject, actors)
         if not found and speaker is not None and (
-                subject.lower_ in FIRST_PERSON | SPEAKER_PRONOUNS
+                subject.lower_ in SELF_REFERENCES
                 or any(c.dep_ == "poss" and c.lower_ in FIRST_PERSON for c in subject.children)):
             found = [speaker]
         return found
@@ -661,20 +661,14 @@ class EventExtractor:
         if token.dep_ in ("relcl", "acl", "advcl", "pcomp"):
             return True
         head = token.head.lemma_.lower()
-        return token.dep_ == "xcomp" and head not in INTENT_HEADS | HYPOTHETICAL_HEADS | {
-            "continue", "begin", "start"}
+        return token.dep_ == "xcomp" and head not in MAIN_CLAUSE_HEADS
 
     def _is_hypothetical(self, token: Token) -> bool:
         if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in token.children):
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
             return True
-        if token.dep_ == "xcomp" and token.head.lemma_.lower() in HYPOTHETICAL_HEADS:
-            return True
-        if token.dep_ == "advcl" and any(
-                c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
-            return True
-        return False
+        return token.dep_ == "xcomp" and token.head.lemma_.lower() in HYPOTHETICAL_HEADS
 
 
 def _nominal(token: Token) -> bool:

@@ -328,10 +328,7 @@ class ActorResolver:
         draft.name = known.name
         draft.sector = known.sector
         draft.role = draft.role or known.role
-        if known.country and known.country not in ("IGO", "NGO"):
-            draft.countries = [known.country]
-            draft.country_from = "knowledge_base"
-        elif known.country:
+        if known.country:
             draft.countries = [known.country]
             draft.country_from = "knowledge_base"
 
