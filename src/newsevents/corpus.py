@@ -133,7 +133,7 @@ def run_corpus(
     option_record.update(workers=workers, batch_size=batch_size)
     run_id = store.begin_run(inputs=list(paths), options=option_record)
     tally = _Tally()
-    hashes, urls, _ = store.known_keys()
+    hashes, urls = store.known_keys()
     pending_failures: deque[Failure] = deque()
 
     def new_articles() -> Iterator[Article]:

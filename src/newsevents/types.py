@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 PLOVER_TYPES: tuple[str, ...] = (
@@ -93,6 +94,13 @@ class Actor:
     role: str | None = None
     members: tuple[Actor, ...] = ()
     reason: str | None = None
+
+
+def flatten_actors(actors: Iterable[Actor]) -> Iterator[Actor]:
+    """Every actor and, after each, the members of a compound actor, depth first."""
+    for actor in actors:
+        yield actor
+        yield from flatten_actors(actor.members)
 
 
 @dataclass(frozen=True)

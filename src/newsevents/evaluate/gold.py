@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newsevents.errors import Errors, InputError
-from newsevents.types import Actor, Article, ArticleResult, Event
+from newsevents.types import Actor, Article, ArticleResult, Event, flatten_actors
 
 ProcessFn = Callable[[list[Article]], Iterable[ArticleResult]]
 """Turns all articles of one gold file into results, in order (one batched call)."""
@@ -71,20 +71,14 @@ def best_event(events: Iterable[Event]) -> Event | None:
     return best
 
 
-def _flatten(actors: Iterable[Actor]) -> Iterator[Actor]:
-    for actor in actors:
-        yield actor
-        yield from _flatten(actor.members)
-
-
 def actor_countries(actors: Iterable[Actor]) -> set[str]:
     """Country or group codes of actors, including the members of compound actors."""
-    return {a.country.upper() for a in _flatten(actors) if a.country}
+    return {a.country.upper() for a in flatten_actors(actors) if a.country}
 
 
 def actor_sectors(actors: Iterable[Actor]) -> set[str]:
     """PLOVER sectors of actors, including the members of compound actors."""
-    return {a.sector.upper() for a in _flatten(actors) if a.sector}
+    return {a.sector.upper() for a in flatten_actors(actors) if a.sector}
 
 
 def describe_event(event: Event) -> str:

@@ -93,8 +93,6 @@ def score(records: Sequence[PloverRecord], results: Sequence[ArticleResult]) -> 
     source_country: list[bool] = []
     target_country: list[bool] = []
     sectors: list[bool] = []
-    produced_total = 0
-    produced_gold = 0
     produced_by_type: Counter[str] = Counter()
     correct_by_type: Counter[str] = Counter()
     gold_by_type: Counter[str] = Counter()
@@ -106,8 +104,6 @@ def score(records: Sequence[PloverRecord], results: Sequence[ArticleResult]) -> 
         events = result.events
         of_type = [e for e in events if e.type == record.type]
         top = best_event(events)
-        produced_total += len(events)
-        produced_gold += len(of_type)
         gold_by_type[record.type] += 1
         found_by_type[record.type] += bool(of_type)
         produced_by_type.update(e.type for e in events)
@@ -137,7 +133,8 @@ def score(records: Sequence[PloverRecord], results: Sequence[ArticleResult]) -> 
 
     metrics = {
         "type_recall": ratio(recall),
-        "type_precision": Ratio(hits=produced_gold, total=produced_total),
+        "type_precision": Ratio(hits=sum(correct_by_type.values()),
+                                total=sum(produced_by_type.values())),
         "top1_accuracy": ratio(top1),
         "source_country_accuracy": ratio(source_country),
         "target_country_accuracy": ratio(target_country),

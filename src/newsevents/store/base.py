@@ -118,8 +118,8 @@ class EventStore(ABC):
 
     # writing --------------------------------------------------------------
     @abstractmethod
-    def known_keys(self) -> tuple[set[str], set[str], dict[str, str]]:
-        """(content hashes, URLs, article id → content hash) of every stored article."""
+    def known_keys(self) -> tuple[set[str], set[str]]:
+        """(content hashes, URLs) of every stored article."""
 
     @abstractmethod
     def write_batch(self, results: Sequence[ArticleResult], *, failures: Sequence[Failure] = (),

@@ -56,6 +56,7 @@ from newsevents.types import (
     Quote,
     Size,
     Span,
+    flatten_actors,
     to_jsonable,
 )
 
@@ -272,9 +273,9 @@ class DuckDBStore(EventStore):
                 key for (key,) in self._con.execute("SELECT key FROM failures").fetchall()}
         return self._hashes
 
-    def known_keys(self) -> tuple[set[str], set[str], dict[str, str]]:
+    def known_keys(self) -> tuple[set[str], set[str]]:
         hashes = self._load_keys()
-        return set(hashes), set(self._urls), dict(self._ids)
+        return set(hashes), set(self._urls)
 
     def write_batch(self, results: Sequence[ArticleResult], *, failures: Sequence[Failure] = (),
                     run_id: str | None = None) -> BatchOutcome:
@@ -501,8 +502,9 @@ class DuckDBStore(EventStore):
         where, params = self._where(query)
         target = out.replace("'", "''")
         select = (f"SELECT e.* FROM events e JOIN articles a ON a.id = e.article_id {where}")
-        self._con.execute(f"COPY ({select}) TO '{target}' (FORMAT PARQUET)", params)
-        row = self._con.execute(f"SELECT count(*) FROM ({select})", params).fetchone()
+        # COPY returns the number of rows it wrote
+        row = self._con.execute(f"COPY ({select}) TO '{target}' (FORMAT PARQUET)",
+                                params).fetchone()
         return int(row[0]) if row else 0
 
     def events(self, query: EventQuery = ALL_EVENTS) -> Iterator[Event]:
@@ -538,7 +540,7 @@ class DuckDBStore(EventStore):
                     exc_type=r["exc_type"])
             for r in self._rows(
                 "SELECT * FROM failures WHERE article_id = ? ORDER BY seq", [article_id]))
-        actors = tuple(_actor_from(a) for a in json.loads(row["actors"] or "[]"))
+        actors = _actors_from(row["actors"])
         return ArticleResult(article=article, events=events, actors=actors, places=places,
                              quotes=quotes, failures=failures, tone=row["tone"],
                              words=row["words"] or 0)
@@ -602,20 +604,11 @@ def _first(actors: Sequence[Actor], field: str) -> str | None:
 
 
 def _actor_words(actors: Sequence[Actor]) -> list[str]:
-    words: list[str] = []
-    for actor in actors:
-        words.extend(w for w in (actor.name, actor.text) if w)
-        words.extend(_actor_words(actor.members))
-    return words
+    return [word for actor in flatten_actors(actors) for word in (actor.name, actor.text) if word]
 
 
 def _countries(actors: Sequence[Actor]) -> list[str]:
-    found: list[str] = []
-    for actor in actors:
-        if actor.country and actor.country not in found:
-            found.append(actor.country)
-        found.extend(c for c in _countries(actor.members) if c not in found)
-    return found
+    return list(dict.fromkeys(a.country for a in flatten_actors(actors) if a.country))
 
 
 def _event_row(event: Event, article_id: str) -> tuple[Any, ...]:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from newsevents.errors import Errors, InputError, ResourceError
 from newsevents.store.base import ALL_EVENTS, EventQuery, EventStore
+from newsevents.types import to_jsonable
 
 ExportFormat = Literal["plover-jsonl", "gdelt", "parquet"]
 EXPORT_FORMATS: tuple[str, ...] = ("plover-jsonl", "gdelt", "parquet")
@@ -64,7 +65,7 @@ def render_rows(rows: Sequence[Mapping[str, Any]], *, output_format: str,
     """Lines of a ``query`` listing: ``table`` (for people), ``jsonl`` or ``csv`` (for tools)."""
     if output_format == "jsonl":
         for row in rows:
-            yield json.dumps({c: _jsonable(row.get(c)) for c in columns}, ensure_ascii=False)
+            yield json.dumps({c: to_jsonable(row.get(c)) for c in columns}, ensure_ascii=False)
     elif output_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -112,7 +113,7 @@ def render_failures(rows: Sequence[Mapping[str, Any]], *, output_format: str) ->
     """Lines of a ``failures`` listing (``table`` or ``jsonl``)."""
     if output_format == "jsonl":
         for row in rows:
-            yield json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False)
+            yield json.dumps({k: to_jsonable(v) for k, v in row.items()}, ensure_ascii=False)
         return
     cells = [[_text(row.get(c)) for c in _FAILURE_TABLE_COLUMNS] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(
@@ -166,12 +167,6 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def _csv_value(value: Any) -> str:
