@@ -121,7 +121,7 @@ def _guarded(source: str, records: Iterator[Article | Failure]) -> Iterator[Arti
             yield item
     except Exception as e:  # noqa: BLE001 - one unreadable file must not end the run
         where = origin(source, last + 1, unit="record")
-        yield failure_from(where, Errors.E199, cause=e, where=where.label,
+        yield failure_from(where, Errors.E199, cause=e,
                            exc_type=type(e).__name__, detail=str(e)[:200] or "no detail")
 
 
@@ -155,7 +155,7 @@ def _read_file(path: str, *, options: IngestOptions, single: bool) -> Iterator[A
     try:
         handle = open(path, "rb")
     except OSError as e:
-        yield failure_from(origin(path), Errors.E103, cause=e, where=f"'{path}'",
+        yield failure_from(origin(path), Errors.E103, cause=e,
                            detail=e.strerror or str(e))
         return
     with handle:
@@ -171,12 +171,12 @@ def _read_stream(handle: BinaryIO, *, source: str, options: IngestOptions, singl
         head = handle.read(HEAD_BYTES)
         handle.seek(0)
     except OSError as e:
-        yield failure_from(whole, Errors.E103, cause=e, where=whole.label,
+        yield failure_from(whole, Errors.E103, cause=e,
                            detail=e.strerror or str(e))
         return
     gzipped = head.startswith(GZIP_MAGIC)
     if source.lower().endswith(".gz") and not gzipped:
-        yield failure_from(whole, Errors.E105, where=whole.label,
+        yield failure_from(whole, Errors.E105,
                            detail="it is named .gz but does not start with the gzip magic bytes")
         return
     input_format = options.input_format

@@ -18,7 +18,7 @@ from typing import Any
 import feedparser  # type: ignore[import-untyped]
 
 from newsevents.errors import Errors
-from newsevents.stages.ingest.html import html_bytes_to_article, html_fragment_text
+from newsevents.stages.ingest.html import HTML_TYPES, html_bytes_to_article, html_fragment_text
 from newsevents.stages.ingest.options import Context
 from newsevents.stages.ingest.records import (
     Fields,
@@ -33,7 +33,6 @@ from newsevents.types import Article, Failure
 FETCH_TIMEOUT_SECONDS = 10
 FETCH_MAX_BYTES = 20_000_000
 USER_AGENT = "newsevents-ingest/0.1 (+https://pypi.org/project/newsevents/)"
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def read_feed(data: bytes, *, context: Context) -> Iterator[Article | Failure]:
@@ -42,17 +41,17 @@ def read_feed(data: bytes, *, context: Context) -> Iterator[Article | Failure]:
     try:
         parsed = feedparser.parse(data)
     except Exception as e:  # noqa: BLE001 - feedparser on hostile XML may raise anything; one Failure
-        yield failure_from(whole, Errors.E151, cause=e, where=whole.label,
+        yield failure_from(whole, Errors.E151, cause=e,
                            detail=f"{type(e).__name__}: {e}")
         return
     entries = list(parsed.get("entries") or ())
     if not entries:
         if parsed.get("bozo"):
             problem = parsed.get("bozo_exception")
-            yield failure_from(whole, Errors.E151, where=whole.label,
+            yield failure_from(whole, Errors.E151,
                                detail=str(problem) if problem else "no RSS or Atom elements")
         else:
-            yield failure_from(whole, Errors.E150, where=whole.label)
+            yield failure_from(whole, Errors.E150)
         return
     notes: tuple[str, ...] = ("feed_malformed",) if parsed.get("bozo") else ()
     feed_link = (parsed.get("feed") or {}).get("link")
@@ -69,24 +68,23 @@ def _entry_article(entry: Any, *, where: Origin, context: Context, feed_link: st
     published = _entry_date(entry)
     if context.options.follow_links:
         if not link:
-            return failure_from(where, Errors.E154, where=where.label)
+            return failure_from(where, Errors.E154)
         try:
             page, charset = fetch(link)
         except (OSError, ValueError, http.client.HTTPException) as e:
-            return failure_from(where, Errors.E153, cause=e, where=where.label, url=link,
+            return failure_from(where, Errors.E153, cause=e, url=link,
                                 detail=str(e) or type(e).__name__)
         return html_bytes_to_article(page, where=where, context=context, url=link,
                                      charset=charset, title=title, published=published,
                                      notes=notes + ("followed_link",))
     text = _entry_text(entry)
     if text is None:
-        return failure_from(where, Errors.E152, where=where.label)
+        return failure_from(where, Errors.E152)
     return build_article(
         Fields(text=text, url=link, title=title, published=published, notes=notes,
                outlet=None if link else outlet_from_url(feed_link)),
         where=where,
-        default_published=context.options.published,
-        default_outlet=context.options.outlet,
+        options=context.options,
     )
 
 
@@ -97,7 +95,7 @@ def _entry_text(entry: Any) -> str | None:
         if not detail or not (detail.get("value") or "").strip():
             continue
         value = detail["value"]
-        if (detail.get("type") or "text/html") in _HTML_TYPES:
+        if (detail.get("type") or "text/html") in HTML_TYPES:
             value = html_fragment_text(value)
         if value.strip():
             return str(value)

@@ -31,6 +31,8 @@ from newsevents.stages.ingest.records import (
 from newsevents.types import Article, Failure
 
 LXML_MAX_DEPTH = 200
+# Media types of HTML pages (feed enclosures, WARC responses).
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _DOCUMENT_TAG = re.compile(r"<\s*(html|body)[\s>]", re.IGNORECASE)
 _BLOCK_TAGS = frozenset({
@@ -80,13 +82,13 @@ def html_to_article(html: str, *, where: Origin, context: Context, url: str | No
         document = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=True)
     except Exception as e:  # noqa: BLE001 - hostile HTML may break lxml in any way; one page, one Failure
-        return failure_from(where, Errors.E141, cause=e, where=where.label,
+        return failure_from(where, Errors.E141, cause=e,
                             exc_type=type(e).__name__, detail=str(e)[:200] or "no detail")
     text = getattr(document, "text", None) if document is not None else None
     if not text or not text.strip():
         fallback = _fallback_text(html)
         if fallback is None:
-            return failure_from(where, Errors.E140, where=where.label)
+            return failure_from(where, Errors.E140)
         text, reason = fallback
         notes += (f"html_fallback:{reason}",)
         document = None
@@ -101,8 +103,7 @@ def html_to_article(html: str, *, where: Origin, context: Context, url: str | No
             notes=notes,
         ),
         where=where,
-        default_published=context.options.published,
-        default_outlet=context.options.outlet,
+        options=context.options,
     )
 
 

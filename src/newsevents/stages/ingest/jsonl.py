@@ -41,7 +41,7 @@ def read_jsonl(stream: BinaryIO, *, context: Context) -> Iterator[Article | Fail
         stream.seek(0)
     except (EOFError, OSError, zlib.error) as e:
         where = origin(context.source, 1, unit="line")
-        yield failure_from(where, Errors.E105, cause=e, where=where.label,
+        yield failure_from(where, Errors.E105, cause=e,
                            detail=str(e) or type(e).__name__)
         return
     if _is_json_document(context.source) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
@@ -62,7 +62,7 @@ def read_jsonl(stream: BinaryIO, *, context: Context) -> Iterator[Article | Fail
         yield _read_line(line, where=origin(context.source, number, unit="line"),
                          context=context)
     if records == 0:
-        yield failure_from(origin(context.source), Errors.E106, where=f"'{context.source}'")
+        yield failure_from(origin(context.source), Errors.E106)
 
 
 def _is_json_document(source: str) -> bool:
@@ -82,7 +82,7 @@ def _numbered_lines(stream: BinaryIO, *, context: Context) -> Iterator[tuple[int
             return
         except (EOFError, OSError, zlib.error) as e:
             where = origin(context.source, number + 1, unit="line")
-            yield number + 1, failure_from(where, Errors.E105, cause=e, where=where.label,
+            yield number + 1, failure_from(where, Errors.E105, cause=e,
                                            detail=str(e) or type(e).__name__)
             return
         number += 1
@@ -96,10 +96,10 @@ def _read_line(line: bytes, *, where: Origin, context: Context) -> Article | Fai
     except InputError as e:
         return failure(where, e)
     except json.JSONDecodeError as e:
-        return failure_from(where, Errors.E120, cause=e, where=where.label, detail=e.msg +
+        return failure_from(where, Errors.E120, cause=e, detail=e.msg +
                             f" at column {e.colno}")
     except RecursionError as e:
-        return failure_from(where, Errors.E120, cause=e, where=where.label,
+        return failure_from(where, Errors.E120, cause=e,
                             detail="nested too deeply")
     return record_to_article(value, where=where, context=context, notes=decoded.notes)
 
@@ -128,10 +128,10 @@ def record_to_article(value: Any, *, where: Origin, context: Context,
                       notes: tuple[str, ...] = ()) -> Article | Failure:
     """One parsed JSON value → Article, or a Failure naming the bad field."""
     if not isinstance(value, dict):
-        return failure_from(where, Errors.E121, where=where.label, kind=_json_kind(value))
+        return failure_from(where, Errors.E121, kind=_json_kind(value))
     text_field = next((name for name in TEXT_FIELDS if value.get(name) is not None), None)
     if text_field is None:
-        return failure_from(where, Errors.E122, where=where.label,
+        return failure_from(where, Errors.E122,
                             fields=", ".join(repr(name) for name in TEXT_FIELDS))
     try:
         text = _typed(value, (text_field,), where=where, expected=(str,))
@@ -146,8 +146,7 @@ def record_to_article(value: Any, *, where: Origin, context: Context,
         Fields(text=str(text), id=None if record_id is None else str(record_id), url=url,
                title=title, outlet=outlet, published=published, notes=notes),
         where=where,
-        default_published=context.options.published,
-        default_outlet=context.options.outlet,
+        options=context.options,
     )
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from newsevents.errors import InputError, NewsEventsError
 from newsevents.stages.ingest.hygiene import check_text
+from newsevents.stages.ingest.options import IngestOptions
 from newsevents.types import Article, Failure, content_hash
 
 STAGE = "ingest"
@@ -77,9 +78,9 @@ class Fields:
     notes: tuple[str, ...] = ()
 
 
-def build_article(fields: Fields, *, where: Origin, default_published: dt.date | None,
-                  default_outlet: str | None) -> Article | Failure:
-    """Check the text and fill in the metadata rules; a refused text is a Failure."""
+def build_article(fields: Fields, *, where: Origin, options: IngestOptions) -> Article | Failure:
+    """Check the text and fill in the metadata rules (a missing publication date or outlet
+    comes from ``options``); a refused text is a Failure."""
     try:
         checked = check_text(fields.text, where=where.label, notes=fields.notes)
     except InputError as e:
@@ -100,8 +101,8 @@ def build_article(fields: Fields, *, where: Origin, default_published: dt.date |
         text=checked.text,
         url=url,
         title=_clean(fields.title),
-        outlet=_clean(fields.outlet) or default_outlet or outlet_from_url(url),
-        published=published or default_published,
+        outlet=_clean(fields.outlet) or options.outlet or outlet_from_url(url),
+        published=published or options.published,
         language=checked.language,
         source=where.source,
         record=where.record,

@@ -66,10 +66,10 @@ def _rows(text: str, *, notes: tuple[str, ...], kind: str, delimiter: str,
     try:
         header = next(reader, None)
     except csv.Error as e:
-        yield failure_from(whole, Errors.E132, cause=e, where=whole.label, kind=kind, detail=e)
+        yield failure_from(whole, Errors.E132, cause=e, kind=kind, detail=e)
         return
     if header is None or not any(cell.strip() for cell in header):
-        yield failure_from(whole, Errors.E106, where=whole.label)
+        yield failure_from(whole, Errors.E106)
         return
     columns = _columns(header, context=context)
     wanted = repr(context.options.text_col) if context.options.text_col else (
@@ -83,7 +83,7 @@ def _rows(text: str, *, notes: tuple[str, ...], kind: str, delimiter: str,
         except csv.Error as e:
             number += 1
             where = origin(context.source, number, unit="row")
-            yield failure_from(where, Errors.E132, cause=e, where=where.label, kind=kind,
+            yield failure_from(where, Errors.E132, cause=e, kind=kind,
                                detail=f"line {reader.line_num}: {e}")
             continue
         if not row:
@@ -95,7 +95,7 @@ def _rows(text: str, *, notes: tuple[str, ...], kind: str, delimiter: str,
                                found=len(row), expected=len(header))
             continue
         if columns.text is None:
-            yield failure_from(where, Errors.E131, where=where.label, wanted=wanted,
+            yield failure_from(where, Errors.E131, wanted=wanted,
                                columns=", ".join(repr(name) for name in header))
             continue
         yield build_article(
@@ -109,11 +109,10 @@ def _rows(text: str, *, notes: tuple[str, ...], kind: str, delimiter: str,
                 notes=notes,
             ),
             where=where,
-            default_published=context.options.published,
-            default_outlet=context.options.outlet,
+            options=context.options,
         )
     if number == 0:
-        yield failure_from(whole, Errors.E106, where=whole.label)
+        yield failure_from(whole, Errors.E106)
 
 
 def _columns(header: Sequence[str], *, context: Context) -> Columns:

@@ -22,6 +22,5 @@ def read_text(data: bytes, *, context: Context) -> Iterator[Article | Failure]:
     yield build_article(
         Fields(text=decoded.text, url=context.url, notes=decoded.notes),
         where=where,
-        default_published=context.options.published,
-        default_outlet=context.options.outlet,
+        options=context.options,
     )

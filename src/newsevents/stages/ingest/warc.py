@@ -23,14 +23,13 @@ from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untype
 from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
 
 from newsevents.errors import Errors
-from newsevents.stages.ingest.html import html_bytes_to_article
+from newsevents.stages.ingest.html import HTML_TYPES, html_bytes_to_article
 from newsevents.stages.ingest.options import Context
 from newsevents.stages.ingest.records import failure_from, origin, parse_published
 from newsevents.types import Article, Failure
 
 CHUNK_BYTES = 1 << 16
 MAX_PAGE_BYTES = 50_000_000
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 # warcio reports a damaged record as whatever its parser trips on: a missing
 # header is an AttributeError on None, a bad length a ValueError, and so on.
 _DAMAGED: tuple[type[Exception], ...] = (
@@ -75,7 +74,7 @@ def read_warc(stream: BinaryIO, *, context: Context) -> Iterator[Article | Failu
         return
     if articles == 0:
         whole = origin(context.source)
-        yield failure_from(whole, Errors.E161, where=whole.label)
+        yield failure_from(whole, Errors.E161)
 
 
 def _html_payload(record: Any) -> bytes | None:
@@ -84,7 +83,7 @@ def _html_payload(record: Any) -> bytes | None:
         return None
     status = record.http_headers.get_statuscode() or ""
     content_type = (record.http_headers.get_header("Content-Type") or "").lower()
-    if not status.startswith("2") or not content_type.startswith(_HTML_TYPES):
+    if not status.startswith("2") or not content_type.startswith(HTML_TYPES):
         return None
     body: bytes = record.content_stream().read(MAX_PAGE_BYTES)
     return body
@@ -123,4 +122,4 @@ def _charset(content_type: str) -> str | None:
 
 def _broken(context: Context, number: int, detail: str) -> Failure:
     where = origin(context.source, number, unit="record")
-    return failure_from(where, Errors.E160, where=where.label, detail=detail)
+    return failure_from(where, Errors.E160, detail=detail)
