@@ -64,6 +64,11 @@ _BEFORE_SUBJECT_VERB = re.compile(
 )
 _BEFORE_ACCORDING = re.compile(rf"according\s+to\s+(?P<spk>{_WORDS})[:,]?\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?=[\"”’')]?\s)|\n")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_OPENING_QUOTE = re.compile(r"[\"“]")
+# "…," the minister said. — a subject and a speech verb closing the previous sentence
+_CLOSING_ATTRIBUTION = re.compile(
+    rf"(?:^|[,;]\s*)\s*(?P<spk>{_WORDS}?)\s+{_ADVERB}(?P<verb>{_VERB})\b")
 
 
 @dataclass(frozen=True)
@@ -193,7 +198,7 @@ def _attribution(text: str, found: _Found) -> tuple[int, int] | None:
     after_start = found.close_mark + 1
     stop = _SENTENCE_END.search(text, after_start)
     after_end = stop.start() if stop else len(text)
-    next_quote = re.compile(r"[\"“]").search(text, after_start, after_end)
+    next_quote = _OPENING_QUOTE.search(text, after_start, after_end)
     after_end = next_quote.start() if next_quote else after_end
     after = text[after_start:after_end]
     body_end = text[found.start:found.end].rstrip("\"”’' ")
@@ -250,12 +255,11 @@ def _previous_sentence_attribution(text: str, opening: int) -> tuple[int, int] |
     segment_start = max(line_start if line_start < opening else 0,
                         text.rfind("\n", 0, max(line_start - 1, 0)) + 1)
     segment = text[segment_start:prev_end]
-    sentences = [m for m in re.finditer(r"[^.!?\n]+[.!?]?", segment) if m.group(0).strip()]
+    sentences = [m for m in _SENTENCE.finditer(segment) if m.group(0).strip()]
     if not sentences:
         return None
     last = sentences[-1]
-    m = re.search(rf"(?:^|[,;]\s*)\s*(?P<spk>{_WORDS}?)\s+{_ADVERB}(?P<verb>{_VERB})\b",
-                  last.group(0))
+    m = _CLOSING_ATTRIBUTION.search(last.group(0))
     if m is None:
         return None
     base = segment_start + last.start()

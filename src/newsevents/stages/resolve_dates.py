@@ -58,6 +58,8 @@ NUMBER_WORDS: dict[str, int] = {
     "a couple of": 2,
 }
 
+CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
+
 # Words that make a date the date of the *report*, not of the reported event.
 REPORTING_LEMMAS: frozenset[str] = frozenset({
     "say", "tell", "announce", "state", "add", "report", "confirm", "brief", "briefing",
@@ -435,7 +437,7 @@ def _worth_parsing(text: str) -> bool:
     if len(text) > 40:
         return False
     words = {word.lower().rstrip(".") for word in re.findall(r"[A-Za-z.]+", text)}
-    return bool(re.search(r"\d", text)) or bool(words & (set(MONTHS) | set(WEEKDAYS)))
+    return bool(re.search(r"\d", text)) or bool(words & CALENDAR_WORDS)
 
 
 def _mention(doc: Doc, start: int, end: int, resolution: Resolution | None) -> DateMention:

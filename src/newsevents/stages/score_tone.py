@@ -87,7 +87,7 @@ def tone_score(doc: Doc, lexicon: ToneLexicon) -> float | None:
     words = 0
     balance = 0
     for token in doc:
-        if token.is_punct or token.is_space or token.like_num or not token.is_alpha:
+        if token.like_num or not token.is_alpha:
             continue
         words += 1
         balance += lexicon.polarity(token)
