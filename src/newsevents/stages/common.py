@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
 
 from newsevents.types import Actor
+
+# Month and weekday names, lower case ("may", "sunday").
+CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.month_name, *calendar.day_name)
+                           if name)
 
 _SENTENCE_END = re.compile(r"[.!?\"”’')\]:;]\s*$")
 MAX_HEADING_WORDS = 14

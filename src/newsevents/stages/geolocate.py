@@ -40,7 +40,7 @@ from newsevents.kb.gazetteer import (
     haversine_km,
     normalise_key,
 )
-from newsevents.stages.common import span_of
+from newsevents.stages.common import CALENDAR_WORDS, span_of
 from newsevents.types import Event, Place
 
 # spaCy forbids "." in factory names (E853), so the registered name
@@ -123,11 +123,6 @@ _CHAIN_NAME = re.compile(
 )
 # Capitalised words that start a sentence before a name without being part of it.
 _LEADING_WORD = re.compile(r"(?:In|On|At|Near|From|Outside|Inside|And|But|As) (?=[A-Z])")
-_CALENDAR_WORDS = frozenset({
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-})
 _DIRECTION = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|"
               r"central|rural|greater)")
 # "Tharbad in Minhiriath", "Ethring in the northern outskirts of Lebennin",
@@ -795,7 +790,7 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
         lead = _LEADING_WORD.match(text, start, end)
         if lead is not None:
             start = lead.end()  # "In Bree (Eriador)" at a sentence start: the name is Bree
-            if text[start:end].lower() in _CALENDAR_WORDS:
+            if text[start:end].lower() in CALENDAR_WORDS:
                 continue  # "On Sunday, Russia fired …"
         if current and _CHAIN_LINK.fullmatch(text, previous_end, start):
             if text[current[-1][0]:current[-1][1]].lower() in _BARE_KIND_NOUNS \

@@ -40,6 +40,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from newsevents.stages.common import CALENDAR_WORDS
 from newsevents.types import DatePrecision, Event, EventDate
 
 MONTHS: dict[str, int] = {
@@ -57,8 +58,6 @@ NUMBER_WORDS: dict[str, int] = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "a couple of": 2,
 }
-
-CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 
 # Words that make a date the date of the *report*, not of the reported event.
 REPORTING_LEMMAS: frozenset[str] = frozenset({
