@@ -334,6 +334,7 @@ class Gazetteer:
                        admin1_only: bool = False, minimum: float = FUZZY_SIMILARITY,
                        ) -> list[tuple[Candidate, SuffixKind | None]]:
         found: dict[int, tuple[Candidate, SuffixKind | None]] = {}
+        plain = _plain(name)  # once, not once per entry compared
         for key, kind in _variants(name):
             for skeleton in _skeletons(key):
                 for code in self._skeletons.get(skeleton, ()):
@@ -344,17 +345,17 @@ class Gazetteer:
                     candidate = self._candidate(position, alternate=False)
                     if candidate is None \
                             or (countries is not None and candidate.country not in countries) \
-                            or self._similarity(name, position) < minimum:
+                            or self._similarity(plain, position) < minimum:
                         continue
                     found[position] = (replace(candidate, match="fuzzy"), kind)
         return list(found.values())
 
-    def _similarity(self, name: str, position: int) -> float:
-        """How alike ``name`` and the closest of the entry's names are spelled."""
+    def _similarity(self, plain: str, position: int) -> float:
+        """How alike a name (given ``_plain``) and the closest of the entry's names are."""
         # Acronyms ("ARMM") are not spellings: "Army" is not that region.
         names = (self._records[position][1],
                  *(alias for alias in self._aliases.get(position, ()) if not alias.isupper()))
-        return max(_similarity(name, entry) for entry in names)
+        return max(_plain_similarity(plain, _plain(entry)) for entry in names)
 
     def _fuzzy_admin1(self, name: str) -> list[tuple[Candidate, SuffixKind | None]]:
         """Regions spelled differently ("Sanag"), anywhere, if all in one country.
@@ -449,16 +450,18 @@ def skeleton(key: str) -> str | None:
     return folded if len(folded) >= FUZZY_MIN_LENGTH else None
 
 
-def _similarity(name: str, entry: str) -> float:
-    def plain(text: str) -> str:
-        variants = _variants(text)
-        key = min((key for key, _ in variants), key=len)
-        words = key.split(" ")
-        if len(words) > 1 and words[0] in _ARTICLES:
-            key = " ".join(words[1:])
-        return "".join(ch for ch in key if ch.isalpha())
+def _plain(text: str) -> str:
+    """The letters of a name's shortest key, without a leading article."""
+    variants = _variants(text)
+    key = min((key for key, _ in variants), key=len)
+    words = key.split(" ")
+    if len(words) > 1 and words[0] in _ARTICLES:
+        key = " ".join(words[1:])
+    return "".join(ch for ch in key if ch.isalpha())
 
-    first, second = plain(name), plain(entry)
+
+def _plain_similarity(first: str, second: str) -> float:
+    """difflib's ratio of two plain names, also without an article glued on."""
     ratio = difflib.SequenceMatcher(None, first, second).ratio()
     for glued in (first, second):
         # "Elfasher" has its article glued on; "Al Fashir" lost it in plain().
