@@ -378,32 +378,22 @@ class DuckDBStore(EventStore):
         return self._types[table]
 
     def dedupe(self) -> DedupeOutcome:
-        fingerprints = [
-            Fingerprint(article_id, published, signature or b"")
-            for article_id, published, signature in self._con.execute(
-                "SELECT id, published, minhash FROM articles").fetchall()
-        ]
-        links = link_duplicates(fingerprints)
-        current = dict(self._con.execute(
-            "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL").fetchall())
+        articles = self._con.execute(
+            "SELECT id, published, minhash, duplicate_of FROM articles").fetchall()
+        links = link_duplicates([Fingerprint(article_id, published, signature or b"")
+                                 for article_id, published, signature, _ in articles])
+        current = {article_id: duplicate_of for article_id, _, _, duplicate_of in articles
+                   if duplicate_of is not None}
         link_changes = [(article_id, links.get(article_id))
                         for article_id in sorted(set(links) | set(current))
                         if links.get(article_id) != current.get(article_id)]
-        keys = [
-            EventKey(article_id, event_id, event_type, source, target, day, lat, lon, country)
-            for article_id, event_id, event_type, source, target, day, lat, lon, country
-            in self._con.execute(
-                "SELECT e.article_id, e.id, e.type, e.source_country, e.target_country, "
-                "coalesce(e.date_value, a.published), e.location_lat, e.location_lon, "
-                "e.location_country FROM events e JOIN articles a ON a.id = e.article_id"
-            ).fetchall()
-        ]
-        clusters = cluster_events(keys)
-        current_clusters = {
-            (article_id, event_id): cluster_id
-            for article_id, event_id, cluster_id in self._con.execute(
-                "SELECT article_id, id, cluster_id FROM events").fetchall()
-        }
+        events = self._con.execute(
+            "SELECT e.article_id, e.id, e.type, e.source_country, e.target_country, "
+            "coalesce(e.date_value, a.published), e.location_lat, e.location_lon, "
+            "e.location_country, e.cluster_id FROM events e JOIN articles a ON a.id = e.article_id"
+        ).fetchall()
+        clusters = cluster_events([EventKey(*row[:-1]) for row in events])
+        current_clusters = {(row[0], row[1]): row[-1] for row in events}
         cluster_changes = [(article_id, event_id, cluster_id)
                            for (article_id, event_id), cluster_id in sorted(clusters.items())
                            if current_clusters.get((article_id, event_id)) != cluster_id]
@@ -427,7 +417,7 @@ class DuckDBStore(EventStore):
         except duckdb.Error as e:
             self._con.execute("ROLLBACK")
             raise ResourceError(Errors.E307.format(
-                count=len(fingerprints), path=self.path, detail=_first_line(e))) from e
+                count=len(articles), path=self.path, detail=_first_line(e))) from e
         return DedupeOutcome(duplicates=len(links),
                              links_changed=sum(1 for _, target in link_changes if target),
                              clusters=len(set(clusters.values())))
