@@ -10,6 +10,7 @@ CZE/GOV. Later mentions ("Martin", "he") inherit from the first full one.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -338,12 +339,9 @@ class ActorResolver:
         token = doc[i]
         draft.first = min(draft.first, token.left_edge.i)
         if ent is not None:
-            sub = _Draft(head=token, first=ent.start, last=ent.end - 1, countries=[])
-            self._describe_entity(sub, ent)
+            sub = self._entity_draft(token, ent)
             if sub.countries:
-                for code in sub.countries:
-                    if code not in draft.countries:
-                        draft.countries.append(code)
+                _add_countries(draft, sub.countries)
                 draft.country_from = draft.country_from or sub.country_from or "modifier"
             if draft.kind == "group" and sub.kind == "organisation" and sub.sector:
                 draft.sector = draft.sector or sub.sector
@@ -392,17 +390,20 @@ class ActorResolver:
         for token in words:
             ent = entity_of.get(token.i)
             if ent is not None and ent.label_ in ("GPE", "NORP", "ORG"):
-                sub = _Draft(head=token, first=ent.start, last=ent.end - 1, countries=[])
-                self._describe_entity(sub, ent)
-                for code in sub.countries or ():
-                    if code not in draft.countries:
-                        draft.countries.append(code)
+                sub = self._entity_draft(token, ent)
+                _add_countries(draft, sub.countries or ())
                 if sub.sector and not draft.sector and sub.kind == "organisation":
                     draft.sector = sub.sector
         title = self.kb.sector_of_title(appos.lower_) or self._noun_sector(appos)
         if title:
             draft.role = draft.role or appos.lower_
             draft.sector = draft.sector or title
+
+    def _entity_draft(self, token: Token, ent: Span) -> _Draft:
+        """The mention an entity inside another mention describes on its own."""
+        sub = _Draft(head=token, first=ent.start, last=ent.end - 1, countries=[])
+        self._describe_entity(sub, ent)
+        return sub
 
     def _place_country(self, text: str) -> str | None:
         if self.gazetteer is None:
@@ -529,6 +530,13 @@ class ActorResolver:
                 persons.append(actor)
             resolved.append(actor)
         return resolved
+
+
+def _add_countries(draft: _Draft, codes: Iterable[str]) -> None:
+    """Append the codes the draft does not have yet, in order."""
+    for code in codes:
+        if code not in draft.countries:
+            draft.countries.append(code)
 
 
 def _aligned_with(ent: Span, known: Span) -> bool:
