@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/newsevents stats --db newsevents.duckdb
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 eval: $(STAMP)

@@ -8,7 +8,7 @@ NewsEventsError
 Every message says what went wrong, why, and how to fix it. Codes are
 stable: tools and the ``failures`` table refer to them. Ranges:
 E0xx general, E1xx ingest, E2xx per-article stages, E3xx store and export,
-E4xx evaluation, E5xx command line.
+E4xx evaluation, E5xx command line, E60x-E64x serve, E65x-E69x watch.
 """
 
 from __future__ import annotations
@@ -196,4 +196,29 @@ class Errors:
             "measured on (sha256 {expected}… vs {actual}…); scores may not be comparable. "
             "Run --update-floors once the new file is intended.")
     W402 = ("W402: Skipping '{name}': not found in {path}.")
+    # serve (E600-E649: serve/api.py, serve/snapshot.py)
+    E600 = ("E600: Parameter '{parameter}' has a bad value: {detail}. Fix the value; the API "
+            "documentation at /docs lists every parameter with its type.")
+    E601 = ("E601: There is no {kind} '{key}' in the event database. Take ids from the "
+            "/api/events or /api/articles listings.")
+    E602 = ("E602: There is no endpoint '{path}'. The API lives under /api (see /docs); the "
+            "dashboard is at /.")
+    E603 = ("E603: The event database '{path}' cannot be read yet: {detail}. The server "
+            "retries on every request; wait for the writing process, or check the --db path.")
+    E604 = ("E604: The query took longer than {seconds} s and was cancelled. Narrow it with "
+            "filters (type, country, since/until) or a smaller limit.")
+    E605 = ("E605: The server failed on {path} with {exc_type}. This is likely a bug; please "
+            "report it with the URL.")
+    E606 = ("E606: Refusing to listen on '{host}', which other machines can reach: the API has "
+            "no authentication. Pass --allow-remote to do it anyway, or use --host 127.0.0.1.")
+    E607 = ("E607: Method {method} is not allowed on {path}: the API is read-only (GET only).")
+    E608 = ("E608: Parameter 'cursor' is not a cursor this server issued ({detail}). Start "
+            "again without a cursor and follow the 'next' links.")
+    # watch (E650-E699: watch.py)
+    E650 = ("E650: Could not fetch the feed {url} ({detail}). It is retried with back-off "
+            "(next try in {retry}); check the address if it keeps failing.")
+    E651 = ("E651: '{value}' is not a polling interval: write a number with s, m or h, for "
+            "example 90s, 15m or 1h (at least {minimum} s).")
+    E652 = ("E652: '{source}' is neither an http(s) feed URL nor a feed file that exists. "
+            "Check the spelling of the URL or path.")
     # command line

@@ -59,8 +59,9 @@ class EventQuery:
     ``country`` matches a source, target or location country (ISO-3);
     ``actor`` matches any actor's name or mention text, case-insensitively;
     ``since``/``until`` are inclusive and apply to the event date, or the
-    article's publication date when the event has none. Events of articles
-    linked as syndicated copies are hidden unless ``include_duplicates``.
+    article's publication date when the event has none; ``cluster`` keeps the
+    events of one event cluster. Events of articles linked as syndicated
+    copies are hidden unless ``include_duplicates``.
     """
 
     type: str | None = None
@@ -69,6 +70,7 @@ class EventQuery:
     since: dt.date | None = None
     until: dt.date | None = None
     near: Near | None = None
+    cluster: str | None = None
     include_duplicates: bool = False
     limit: int | None = None
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -61,6 +62,8 @@ from newsevents.types import (
 )
 
 SCHEMA_VERSION = "1"
+#: How long opening the file waits for another process's lock before E302.
+LOCK_WAIT_SECONDS = 5.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -174,7 +177,8 @@ class DuckDBStore(EventStore):
     store is opened for writing cannot be alive any more.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False,
+                 lock_wait: float = LOCK_WAIT_SECONDS) -> None:
         self.path = str(path)
         self.read_only = read_only
         in_memory = self.path == ":memory:"
@@ -182,15 +186,7 @@ class DuckDBStore(EventStore):
             raise InputError(Errors.E301.format(path=self.path))
         if not in_memory and not Path(self.path).absolute().parent.is_dir():
             raise InputError(Errors.E310.format(path=self.path))
-        try:
-            self._con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as e:
-            if "lock" in str(e).lower():
-                detail = _first_line(e)
-                raise ResourceError(Errors.E302.format(path=self.path, detail=detail)) from e
-            raise InputError(Errors.E303.format(path=self.path, detail=_first_line(e))) from e
-        except duckdb.Error as e:
-            raise InputError(Errors.E303.format(path=self.path, detail=_first_line(e))) from e
+        self._con = self._connect(read_only=read_only, lock_wait=lock_wait)
         if read_only:
             self._check_schema()
         else:
@@ -203,6 +199,27 @@ class DuckDBStore(EventStore):
         self._types: dict[str, dict[str, str]] = {}
 
     # setup ---------------------------------------------------------------------------
+    def _connect(self, *, read_only: bool, lock_wait: float) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting up to ``lock_wait`` s while another process holds its lock.
+
+        ``newsevents serve`` holds a reader's lock for the moment it takes a
+        snapshot; a writer that starts then waits instead of failing.
+        """
+        deadline = time.monotonic() + lock_wait
+        while True:
+            try:
+                return duckdb.connect(self.path, read_only=read_only)
+            except duckdb.IOException as e:
+                if "lock" not in str(e).lower():
+                    raise InputError(Errors.E303.format(
+                        path=self.path, detail=_first_line(e))) from e
+                if time.monotonic() >= deadline:
+                    raise ResourceError(Errors.E302.format(
+                        path=self.path, detail=_first_line(e))) from e
+                time.sleep(0.05)
+            except duckdb.Error as e:
+                raise InputError(Errors.E303.format(path=self.path, detail=_first_line(e))) from e
+
     def _create_schema(self) -> None:
         try:
             self._con.execute(_SCHEMA)
@@ -429,6 +446,13 @@ class DuckDBStore(EventStore):
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     def _where(self, query: EventQuery) -> tuple[str, list[Any]]:
+        where, params = self.filter_sql(query)
+        limit = f" LIMIT {int(query.limit)}" if query.limit else ""
+        order = " ORDER BY coalesce(e.date_value, a.published) NULLS LAST, e.seq"
+        return f"WHERE {where}{order}{limit}", params
+
+    def filter_sql(self, query: EventQuery) -> tuple[str, list[Any]]:
+        """The SQL condition (over ``events e JOIN articles a``) and parameters of a query."""
         clauses: list[str] = []
         params: list[Any] = []
         if not query.include_duplicates:
@@ -458,10 +482,14 @@ class DuckDBStore(EventStore):
                 "cos(radians(e.location_lat)) * pow(sin(radians(e.location_lon - ?) / 2), 2)"
                 "))) <= ?")
             params.extend([query.near.lat, query.near.lat, query.near.lon, query.near.km])
-        where = " AND ".join(clauses) if clauses else "TRUE"
-        limit = f" LIMIT {int(query.limit)}" if query.limit else ""
-        order = " ORDER BY coalesce(e.date_value, a.published) NULLS LAST, e.seq"
-        return f"WHERE {where}{order}{limit}", params
+        if query.cluster:
+            clauses.append("e.cluster_id = ?")
+            params.append(query.cluster)
+        return (" AND ".join(clauses) if clauses else "TRUE"), params
+
+    def read_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own for one reader thread (DuckDB connections are not shared)."""
+        return self._con.cursor()
 
     def query(self, query: EventQuery = ALL_EVENTS) -> list[dict[str, Any]]:
         where, params = self._where(query)
