@@ -363,6 +363,77 @@ def failures(db_path: str, output_format: str) -> None:
         click.echo(line)
 
 
+@cli.command()
+@click.option("--db", "db_path", required=True, help=_DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback needs --allow-remote.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port to listen on (0 picks a free one).")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a --host other machines can reach (the API has no login).")
+def serve(db_path: str, host: str, port: int, allow_remote: bool) -> None:
+    """Serve the dashboard and the read-only JSON API over an event database.
+
+    Open http://127.0.0.1:8000/ for the dashboard, /docs for the API. ``run``
+    and ``watch`` may write the same database meanwhile: the server answers
+    from a snapshot it refreshes once they commit (docs/serve.md).
+
+    \b
+    Example:
+      newsevents serve --db events.duckdb --port 8000
+    """
+    from newsevents.serve.server import check_host, run_server
+
+    try:
+        warning = check_host(host, allow_remote=allow_remote)
+        if warning:
+            click.echo(warning, err=True)
+        run_server(db_path, host=host, port=port,
+                   on_ready=lambda url: click.echo(f"serving {db_path} on {url}", err=True))
+    except NewsEventsError as e:
+        raise _store_failure(e) from e
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, metavar="FEED_OR_URL...")
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
+              help="The event database to fill (created if missing).")
+@click.option("--every", default="15m", show_default=True,
+              help="Time between polls of a feed: 90s, 15m, 1h.")
+@click.option("--pause", type=click.FloatRange(0, 60), default=1.0, show_default=True,
+              help="Seconds between any two requests (politeness).")
+@click.option("--once", is_flag=True, help="Poll every feed once, code what is new, stop.")
+@click.option("--summaries", is_flag=True,
+              help="Code the feed entries' own text instead of fetching their linked pages.")
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Publication date for articles that carry none (YYYY-MM-DD).")
+def watch(sources: tuple[str, ...], db_path: str, every: str, pause: float, once: bool,
+          summaries: bool, published: dt.datetime | None) -> None:
+    """Poll RSS/Atom feeds and code each new article into an event database, once.
+
+    Feeds are fetched with conditional GET (ETag, Last-Modified), entry links
+    are followed to the article pages, and what is already stored is never
+    fetched or coded again. A failing feed backs off and the others go on;
+    every failure is a failure row. Ctrl-C or SIGTERM stops between batches.
+
+    \b
+    Example:
+      newsevents watch https://example.org/world/rss.xml --db events.duckdb --every 15m
+    """
+    from newsevents.watch import WatchOptions, parse_every, watch_feeds
+
+    try:
+        options = WatchOptions(
+            every=parse_every(every), pause=pause, once=once, follow_links=not summaries,
+            published=published.date() if published else None)
+        report = watch_feeds(list(sources), db_path=db_path, options=options,
+                             on_report=lambda line: click.echo(line, err=True))
+    except NewsEventsError as e:
+        raise _store_failure(e) from e
+    click.echo(report.summary())
+    sys.exit(exit_code(ok=report.stored + report.skipped, failed=report.failed))
+
+
 @cli.command(name="eval")
 @click.argument("gold", required=False, metavar="[GOLD.jsonl]")
 @click.option("--kind", type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd"]),

@@ -12,7 +12,7 @@ import datetime as dt
 import http.client
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Container, Iterator
 from typing import Any
 
 import feedparser  # type: ignore[import-untyped]
@@ -35,8 +35,14 @@ FETCH_MAX_BYTES = 20_000_000
 USER_AGENT = "newsevents-ingest/0.1 (+https://pypi.org/project/newsevents/)"
 
 
-def read_feed(data: bytes, *, context: Context) -> Iterator[Article | Failure]:
-    """Yield one Article or Failure per entry of an RSS/Atom feed."""
+def read_feed(data: bytes, *, context: Context, skip_links: Container[str] = (),
+              before_fetch: Callable[[], None] | None = None) -> Iterator[Article | Failure]:
+    """Yield one Article or Failure per entry of an RSS/Atom feed.
+
+    Entries whose link is in ``skip_links`` (already stored) are passed over
+    unread; ``before_fetch`` is called before each linked page is fetched
+    (``watch`` spaces its requests with it).
+    """
     whole = origin(context.source)
     try:
         parsed = feedparser.parse(data)
@@ -56,6 +62,10 @@ def read_feed(data: bytes, *, context: Context) -> Iterator[Article | Failure]:
     notes: tuple[str, ...] = ("feed_malformed",) if parsed.get("bozo") else ()
     feed_link = (parsed.get("feed") or {}).get("link")
     for number, entry in enumerate(entries, start=1):
+        if skip_links and (entry.get("link") or None) in skip_links:
+            continue
+        if before_fetch is not None and context.options.follow_links:
+            before_fetch()
         where = origin(context.source, number, unit="entry")
         yield _entry_article(entry, where=where, context=context, feed_link=feed_link,
                              notes=notes)
