@@ -374,7 +374,7 @@ def failures(db_path: str, output_format: str) -> None:
 def serve(db_path: str, host: str, port: int, allow_remote: bool) -> None:
     """Serve the dashboard and the read-only JSON API over an event database.
 
-    Open http://127.0.0.1:8000/ for the dashboard, /docs for the API. ``run``
+    Open http://127.0.0.1:8000/ for the dashboard; /openapi.json describes the API. ``run``
     and ``watch`` may write the same database meanwhile: the server answers
     from a snapshot it refreshes once they commit (docs/serve.md).
 

@@ -197,12 +197,12 @@ class Errors:
             "Run --update-floors once the new file is intended.")
     W402 = ("W402: Skipping '{name}': not found in {path}.")
     # serve (E600-E649: serve/api.py, serve/snapshot.py)
-    E600 = ("E600: Parameter '{parameter}' has a bad value: {detail}. Fix the value; the API "
-            "documentation at /docs lists every parameter with its type.")
+    E600 = ("E600: Parameter '{parameter}' has a bad value: {detail}. Fix the value; "
+            "/openapi.json lists every parameter with its type.")
     E601 = ("E601: There is no {kind} '{key}' in the event database. Take ids from the "
             "/api/events or /api/articles listings.")
-    E602 = ("E602: There is no endpoint '{path}'. The API lives under /api (see /docs); the "
-            "dashboard is at /.")
+    E602 = ("E602: There is no endpoint '{path}'. The API lives under /api (see "
+            "/openapi.json); the dashboard is at /.")
     E603 = ("E603: The event database '{path}' cannot be read yet: {detail}. The server "
             "retries on every request; wait for the writing process, or check the --db path.")
     E604 = ("E604: The query took longer than {seconds} s and was cancelled. Narrow it with "

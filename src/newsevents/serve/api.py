@@ -1,7 +1,7 @@
 """The read-only HTTP API and the dashboard over one event database.
 
 ``create_app(db_path)`` builds a FastAPI application: JSON endpoints under
-``/api`` (OpenAPI at ``/openapi.json``, browsable at ``/docs``), the offline
+``/api`` (described by OpenAPI at ``/openapi.json``; no CDN-hosted docs page, to stay offline), the offline
 dashboard at ``/`` and its files under ``/static``. Reads go through
 ``newsevents.store.browse.StoreReader`` on a snapshot of the file (see
 ``newsevents.serve.snapshot``), so ``run`` and ``watch`` may write meanwhile.
@@ -169,7 +169,7 @@ def create_app(db_path: str | Path, *, check_interval: float = CHECK_INTERVAL_SE
         source.close()
 
     app = FastAPI(
-        title="newsevents", version="1", lifespan=lifespan,
+        title="newsevents", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
         description="Read-only access to a newsevents database: coded political events "
                     "(PLOVER/CAMEO) with the evidence behind each one.")
     app.state.snapshots = source
@@ -293,7 +293,7 @@ def _install_handlers(app: FastAPI) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+            "script-src 'self'; frame-ancestors 'none'")
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
