@@ -1,8 +1,8 @@
 """The read-only HTTP API and the dashboard over one event database.
 
 ``create_app(db_path)`` builds a FastAPI application: JSON endpoints under
-``/api`` (described by OpenAPI at ``/openapi.json``; no CDN-hosted docs page, to stay offline), the offline
-dashboard at ``/`` and its files under ``/static``. Reads go through
+``/api`` (described by OpenAPI at ``/openapi.json``; no CDN-hosted docs page,
+to stay offline), the dashboard at ``/`` and its files under ``/static``. Reads go through
 ``newsevents.store.browse.StoreReader`` on a snapshot of the file (see
 ``newsevents.serve.snapshot``), so ``run`` and ``watch`` may write meanwhile.
 
