@@ -3,7 +3,8 @@
 ``watch_feeds`` loops over its feeds until stopped. Each poll of a feed is a
 conditional GET (``If-None-Match``/``If-Modified-Since`` from the previous
 answer; a local feed file is re-read when its modification time changes).
-Entries whose link the store already holds are passed over without fetching
+Entries whose link the store already holds (or this watch has followed:
+a page may name another, canonical URL) are passed over without fetching
 the page; the rest are fetched (spaced by ``pause`` seconds, like every
 request) and handed to the corpus runner, which codes and stores them in
 batches with the store's exactly-once keys and its run journal (one run per
@@ -82,6 +83,7 @@ class FeedState:
     modified: str | None = None
     due: float = 0.0
     errors: int = 0
+    fetched: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -172,8 +174,19 @@ def _poll(state: FeedState, *, options: WatchOptions, pacer: Pacer, report: Watc
         return []
     ingest = IngestOptions(input_format="feed", follow_links=options.follow_links,
                            published=options.published)
-    records = list(read_feed(body, context=Context(source=state.source, options=ingest),
-                             skip_links=known(), before_fetch=pacer.wait))
+    attempted: list[str] = []
+
+    def before_fetch(link: str) -> None:
+        pacer.wait()
+        attempted.append(link)
+
+    records: list[Article | Failure] = []
+    for record in read_feed(body, context=Context(source=state.source, options=ingest),
+                            skip_links=known() | state.fetched, before_fetch=before_fetch):
+        records.append(record)
+        if isinstance(record, Article) and attempted:
+            # the page may name another (canonical) URL: remember the link we followed too
+            state.fetched.add(attempted[-1])
     if records and all(isinstance(r, Failure) and r.code in _BAD_FEED_CODES for r in records):
         _back_off(state, options=options)
         report.feed_errors += 1

@@ -209,16 +209,14 @@ class DuckDBStore(EventStore):
         while True:
             try:
                 return duckdb.connect(self.path, read_only=read_only)
-            except duckdb.IOException as e:
-                if "lock" not in str(e).lower():
+            except duckdb.Error as e:
+                if not _is_busy(e):
                     raise InputError(Errors.E303.format(
                         path=self.path, detail=_first_line(e))) from e
                 if time.monotonic() >= deadline:
                     raise ResourceError(Errors.E302.format(
                         path=self.path, detail=_first_line(e))) from e
                 time.sleep(0.05)
-            except duckdb.Error as e:
-                raise InputError(Errors.E303.format(path=self.path, detail=_first_line(e))) from e
 
     def _create_schema(self) -> None:
         try:
@@ -601,6 +599,14 @@ class DuckDBStore(EventStore):
                 "finished": last[3].isoformat(timespec="seconds") if last[3] else None,
             },
         }
+
+
+def _is_busy(e: duckdb.Error) -> bool:
+    """Another process holds the file's lock, or this process has it open another way."""
+    message = str(e).lower()
+    return (isinstance(e, duckdb.IOException) and "lock" in message) or (
+        "same database file with a different configuration" in message) or (
+        "unique file handle conflict" in message)
 
 
 def _first_line(e: BaseException) -> str:

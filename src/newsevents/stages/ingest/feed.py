@@ -36,12 +36,12 @@ USER_AGENT = "newsevents-ingest/0.1 (+https://pypi.org/project/newsevents/)"
 
 
 def read_feed(data: bytes, *, context: Context, skip_links: Container[str] = (),
-              before_fetch: Callable[[], None] | None = None) -> Iterator[Article | Failure]:
+              before_fetch: Callable[[str], None] | None = None) -> Iterator[Article | Failure]:
     """Yield one Article or Failure per entry of an RSS/Atom feed.
 
     Entries whose link is in ``skip_links`` (already stored) are passed over
-    unread; ``before_fetch`` is called before each linked page is fetched
-    (``watch`` spaces its requests with it).
+    unread; ``before_fetch`` is called with each link before its page is
+    fetched (``watch`` spaces its requests and remembers the links with it).
     """
     whole = origin(context.source)
     try:
@@ -62,10 +62,11 @@ def read_feed(data: bytes, *, context: Context, skip_links: Container[str] = (),
     notes: tuple[str, ...] = ("feed_malformed",) if parsed.get("bozo") else ()
     feed_link = (parsed.get("feed") or {}).get("link")
     for number, entry in enumerate(entries, start=1):
-        if skip_links and (entry.get("link") or None) in skip_links:
+        link = entry.get("link") or None
+        if skip_links and link in skip_links:
             continue
-        if before_fetch is not None and context.options.follow_links:
-            before_fetch()
+        if before_fetch is not None and context.options.follow_links and link:
+            before_fetch(link)
         where = origin(context.source, number, unit="entry")
         yield _entry_article(entry, where=where, context=context, feed_link=feed_link,
                              notes=notes)
