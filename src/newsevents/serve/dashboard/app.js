@@ -7,7 +7,8 @@ const QUAD = {
 };
 const TYPE_COLOURS = ["#2e9d57", "#66bb6a", "#26a69a", "#2b6cb0", "#5c6bc0", "#42a5f5", "#8d6e63",
   "#9575cd", "#dd8a1f", "#f4b400", "#ef6c00", "#ad1457", "#e57373", "#6d4c41", "#d84315", "#c53030"];
-const W = 1000, H = 500;
+// Equirectangular, cropped to 85°N–60°S (Antarctica holds no news events).
+const W = 1000, NORTH = 85, SOUTH = -60, H = Math.round((W * (NORTH - SOUTH)) / 360);
 const state = { filters: {}, sort: "-date", cursors: [null], page: 0, types: [], selected: null };
 const $ = (id) => document.getElementById(id);
 const svgNS = "http://www.w3.org/2000/svg";
@@ -58,7 +59,7 @@ function legend(list, items) {
 
 // ---------------------------------------------------------------- map
 let world = null;
-const project = (lon, lat) => [((lon + 180) / 360) * W, ((90 - lat) / 180) * H];
+const project = (lon, lat) => [((lon + 180) / 360) * W, ((NORTH - lat) / (NORTH - SOUTH)) * H];
 
 function ringPath(ring) {
   return ring.map(([lon, lat], i) => {
@@ -70,6 +71,7 @@ function ringPath(ring) {
 function drawMap(counts) {
   const map = $("map");
   map.replaceChildren();
+  map.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const byCountry = new Map(counts.countries.map((row) => [row.country, row]));
   const maxCountry = Math.max(1, ...counts.countries.map((row) => row.events));
   for (const country of world.countries) {
