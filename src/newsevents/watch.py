@@ -12,7 +12,8 @@ poll that brought something new). A feed that fails (network error, timeout,
 HTTP error, not a feed) gets a failure row and is retried after a back-off
 that doubles with each consecutive failure, up to ``max_backoff``; the other
 feeds go on. SIGINT/SIGTERM set a flag that is checked between feeds and
-between batches, so a stop never cuts a batch in half.
+before each record is handed to the runner, which then commits the batch it
+holds: a stop never cuts a batch in half.
 
 The store is opened for writing only while a poll's new articles are coded
 and committed (a few seconds), so ``newsevents serve`` can snapshot the file
@@ -149,7 +150,8 @@ def watch_feeds(sources: Sequence[str], *, db_path: str | Path, options: WatchOp
                     pending.extend(records)
                     if pending:
                         pending = _commit(pending, source=state.source, db_path=db_path,
-                                          options=options, code=code, report=report, say=say)
+                                          options=options, code=code, report=report, say=say,
+                                          stop=stop)
             if options.once:
                 break
             next_due = min(state.due for state in states)
@@ -270,13 +272,27 @@ def _known_urls(db_path: str | Path) -> set[str]:
 
 def _commit(records: list[Article | Failure], *, source: str, db_path: str | Path,
             options: WatchOptions, code: Processor, report: WatchReport,
-            say: Callable[[str], None]) -> list[Article | Failure]:
-    """Code and store records through the corpus runner; what is left if the store is busy."""
+            say: Callable[[str], None], stop: threading.Event) -> list[Article | Failure]:
+    """Code and store records through the corpus runner; what is left if the store is busy.
+
+    Once ``stop`` is set no further record is handed to the runner, which then commits
+    the batch it holds and ends: the records not handed over are fetched again next time.
+    """
     from newsevents.store.duckdb import DuckDBStore
 
-    def read(paths: Sequence[str], *, options: IngestOptions | None) -> Iterator[Article | Failure]:
-        return iter(records)
+    handed = 0
 
+    def read(paths: Sequence[str], *, options: IngestOptions | None) -> Iterator[Article | Failure]:
+        nonlocal handed
+        for record in records:
+            if stop.is_set():
+                return
+            handed += 1
+            yield record
+
+    load = getattr(code, "load", None)
+    if load is not None:
+        load()  # seconds of model loading, not while holding the store's lock
     try:
         with DuckDBStore(db_path) as store:
             summary = run_corpus([source], store=store, process=code, read=read,
@@ -284,6 +300,8 @@ def _commit(records: list[Article | Failure], *, source: str, db_path: str | Pat
     except ResourceError as e:
         say(f"store busy, keeping {len(records)} records for the next round: {e}")
         return records
+    if handed < len(records):
+        say(f"stopped: {len(records) - handed} fetched records left for the next watch")
     report.stored += summary.stored
     report.skipped += summary.skipped
     report.failed += summary.failed
@@ -295,17 +313,20 @@ def _commit(records: list[Article | Failure], *, source: str, db_path: str | Pat
 
 
 def _loaded_processor() -> Processor:
-    """``pipeline.process`` with the model loaded on first use, once for the whole watch."""
+    """``pipeline.process`` with the model loaded once, before the store is first opened."""
     from newsevents.pipeline import build_nlp, process
 
     loaded = []
 
     def code(articles, **kwargs):  # type: ignore[no-untyped-def]
-        if not loaded:
-            loaded.append(build_nlp())
         kwargs.pop("workers", None)
         return process(articles, nlp=loaded[0], **kwargs)
 
+    def load() -> None:
+        if not loaded:
+            loaded.append(build_nlp())
+
+    code.load = load  # type: ignore[attr-defined]
     return code
 
 

@@ -28,9 +28,10 @@ class FeedSite:
                 return
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                arrived = time.monotonic()
                 status = site.answer(self)
                 with site.lock:
-                    site.log.append((time.monotonic(), self.path,
+                    site.log.append((arrived, self.path,
                                      self.headers.get("If-None-Match"), status))
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from newsevents.errors import InputError
+from newsevents.errors import InputError, ResourceError
 from newsevents.store import DuckDBStore
 from newsevents.watch import WatchOptions, parse_every, watch_feeds
 
@@ -27,9 +27,12 @@ def wait_for(condition, *, seconds: float = 60.0) -> None:  # type: ignore[no-un
 def stored_counts(db) -> tuple[int, list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
     if not db.exists():
         return 0, []
-    with DuckDBStore(db, read_only=True) as store:
-        articles = store.stats()["articles"]
-        failures = [(row["source"], row["code"]) for row in store.failures()]
+    try:
+        with DuckDBStore(db, read_only=True) as store:
+            articles = store.stats()["articles"]
+            failures = [(row["source"], row["code"]) for row in store.failures()]
+    except ResourceError:  # the watcher is committing: ask again
+        return -1, []
     return articles, failures
 
 
@@ -117,3 +120,27 @@ def test_bad_sources_and_intervals_are_input_errors(tmp_path):  # type: ignore[n
     for bad in ("", "soon", "0s", "-5m", "inf", "0.5"):
         with pytest.raises(InputError, match="E651"):
             parse_every(bad)
+
+
+def test_watch_command_stops_cleanly_on_sigterm(tmp_path):  # type: ignore[no-untyped-def]
+    import signal
+    import subprocess
+    import sys
+
+    db = tmp_path / "cli.duckdb"
+    with FeedSite() as site:
+        site.entries = [7, 8]
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "newsevents.cli", "watch", f"{site.url}/feed.xml",
+             "--db", str(db), "--every", "1s", "--pause", "0.05"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            wait_for(lambda: stored_counts(db)[0] == 2, seconds=120)
+            wait_for(lambda: len(site.requests_for("/feed.xml")) >= 2)
+        finally:
+            watcher.send_signal(signal.SIGTERM)
+            out, err = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0, err.decode()[-2000:]
+    assert "2 articles stored" in out.decode()
+    with DuckDBStore(db, read_only=True) as store:
+        assert [run["status"] for run in store.runs()] == ["completed"]
