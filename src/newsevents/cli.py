@@ -287,6 +287,7 @@ def stats(db_path: str, as_json: bool) -> None:
               help="Events on or before this day (YYYY-MM-DD).")
 @click.option("--near", callback=_near_option, metavar="LAT,LON,KM",
               help="Events located within KM kilometres of LAT,LON.")
+@click.option("--cluster", default=None, help="Only the events of this event cluster (cluster_id).")
 @click.option("--include-duplicates", is_flag=True,
               help="Also list events of articles linked as syndicated copies.")
 @click.option("--limit", type=click.IntRange(0), default=100, show_default=True,
@@ -295,7 +296,7 @@ def stats(db_path: str, as_json: bool) -> None:
               default="table", show_default=True, help="Output format.")
 def query(db_path: str, event_type: str | None, country: str | None, actor: str | None,
           since: dt.datetime | None, until: dt.datetime | None, near: object,
-          include_duplicates: bool, limit: int, output_format: str) -> None:
+          cluster: str | None, include_duplicates: bool, limit: int, output_format: str) -> None:
     """List the stored events that match every filter given.
 
     \b
@@ -311,7 +312,7 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
         type=event_type, country=country, actor=actor,
         since=since.date() if since else None, until=until.date() if until else None,
         near=near,  # type: ignore[arg-type]
-        include_duplicates=include_duplicates, limit=limit or None)
+        cluster=cluster, include_duplicates=include_duplicates, limit=limit or None)
     rows = _read_store(db_path, lambda store: store.query(event_query))
     for line in render_rows(rows, output_format=output_format, columns=QUERY_COLUMNS):
         click.echo(line)

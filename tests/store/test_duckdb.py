@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 
 import pytest
 from _factories import ARNOR, OSGILIATH, make_event, make_result, story_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsevents.errors import InputError
+from newsevents.errors import InputError, ResourceError
 from newsevents.store import DuckDBStore, EventQuery, Near, parse_near
 from newsevents.types import Actor, ArticleResult, Failure, Place
 
@@ -188,3 +189,20 @@ def test_duckdb_write_keeps_results_whole(store: DuckDBStore) -> None:
     assert [r["id"] for r in rows] == ["a0005-e0", "a0005-e1", "a0005-e2"]
     assert store.stats()["quotes"] == 1
     assert store.stats()["places"] == 1
+
+
+def test_duckdb_cluster_filter_and_lock_wait(store: DuckDBStore, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store.write_batch([make_result(i) for i in range(3)])
+    store.dedupe()
+    clusters = {row["cluster_id"] for row in store.query(EventQuery())}
+    assert clusters
+    one = sorted(clusters)[0]
+    rows = store.query(EventQuery(cluster=one))
+    assert rows and {row["cluster_id"] for row in rows} == {one}
+    assert store.query(EventQuery(cluster="no-such-cluster")) == []
+    path = tmp_path / "held.duckdb"
+    with DuckDBStore(path):
+        started = time.monotonic()
+        with pytest.raises(ResourceError, match="E302"):
+            DuckDBStore(path, read_only=True, lock_wait=0.3)
+        assert time.monotonic() - started >= 0.25  # it waited for the lock before giving up

@@ -314,7 +314,7 @@ def _install_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 405:
             message = Errors.E607.format(method=request.method, path=request.url.path)
-            return _error_response(405, message, headers={"Allow": "GET, HEAD"})
+            return _error_response(405, message, headers={"Allow": "GET"})
         if exc.status_code == 404:
             return _error_response(404, Errors.E602.format(path=request.url.path))
         return _error_response(exc.status_code, Errors.E605.format(
