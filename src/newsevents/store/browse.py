@@ -28,6 +28,7 @@ DEFAULT_PAGE = 100
 QUERY_TIMEOUT_SECONDS = 10.0
 
 _DAY = "coalesce(e.date_value, a.published)"
+_STATS_LOCK = threading.Lock()
 _FROM = "FROM events e JOIN articles a ON a.id = e.article_id"
 
 
@@ -314,7 +315,8 @@ class StoreReader:
 
     def stats(self) -> dict[str, Any]:
         """The store's counts (as ``newsevents stats``) and the span of event days."""
-        counts = self.store.stats()
+        with _STATS_LOCK:  # DuckDBStore.stats reads on the store's own connection
+            counts = self.store.stats()
         span = self._rows(f"SELECT min({_DAY}) AS first_day, max({_DAY}) AS last_day {_FROM} "
                           "WHERE a.duplicate_of IS NULL")[0]
         return {**counts, **span}
