@@ -279,3 +279,14 @@ def test_json_is_plain(client):  # type: ignore[no-untyped-def]
     body = client.get("/api/events?limit=3").json()
     json.dumps(body)
     assert body["rows"][0]["day"] and isinstance(body["rows"][0]["contexts"], list)
+
+
+def test_every_event_query_field_is_an_api_filter():  # type: ignore[no-untyped-def]
+    import dataclasses
+    import inspect
+
+    from newsevents.serve.api import FILTER_HELP, event_filters
+
+    fields = {field.name for field in dataclasses.fields(EventQuery)} - {"limit"}
+    assert set(inspect.signature(event_filters).parameters) == fields
+    assert fields <= set(FILTER_HELP)

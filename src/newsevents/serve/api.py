@@ -74,10 +74,13 @@ def _filter_parameters() -> list[inspect.Parameter]:
             continue
         hint = hints[field.name]
         annotation: Any
+        kinds = typing.get_args(hint) or (hint,)
         if hint is bool:
             annotation = bool
-        elif dt.date in typing.get_args(hint):
+        elif dt.date in kinds:
             annotation = dt.date | None
+        elif int in kinds or float in kinds:
+            annotation = (int if int in kinds else float) | None
         else:  # strings, and Near written as "LAT,LON,KM"
             annotation = str | None
         parameters.append(inspect.Parameter(
