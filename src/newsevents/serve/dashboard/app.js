@@ -296,6 +296,7 @@ function readForm() {
     if (value) filters[key] = value;
   }
   if ($("f-dups").checked) filters.include_duplicates = true;
+  if ($("f-unasserted").checked) filters.include_unasserted = true;
   return filters;
 }
 
@@ -304,6 +305,7 @@ function writeForm() {
     $(id).value = state.filters[key] || "";
   }
   $("f-dups").checked = Boolean(state.filters.include_duplicates);
+  $("f-unasserted").checked = Boolean(state.filters.include_unasserted);
 }
 
 function setFilters(extra) {
@@ -335,9 +337,14 @@ async function refresh() {
 }
 
 async function start() {
-  const [statsResponse, worldResponse] = await Promise.all([fetch("/api/stats"), fetch("/static/world.json")]);
+  const [statsResponse, worldResponse, schemaResponse] = await Promise.all([
+    fetch("/api/stats"), fetch("/static/world.json"), fetch("/openapi.json")]);
   stats = await statsResponse.json();
   world = await worldResponse.json();
+  // Filters the store's API offers beyond the basic ones show up when present.
+  const schema = await schemaResponse.json();
+  const eventParams = (schema.paths["/api/events"].get.parameters || []).map((p) => p.name);
+  $("unasserted-label").hidden = !eventParams.includes("include_unasserted");
   if (!statsResponse.ok) { $("summary").textContent = stats.error; return; }
   state.types = stats.plover_types;
   $("f-type").append(...state.types.map((type) => el("option", { value: type }, type)));
