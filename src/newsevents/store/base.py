@@ -140,6 +140,10 @@ class EventStore(ABC):
         return self.write_batch([result], run_id=run_id)
 
     @abstractmethod
+    def import_dataset(self, folder: str, *, run_id: str | None = None) -> BatchOutcome:
+        """Bring a ``spark-run`` output folder into the store, exactly once."""
+
+    @abstractmethod
     def dedupe(self) -> DedupeOutcome:
         """Link syndicated copies and cluster events over the whole store (idempotent).
 

@@ -365,6 +365,70 @@ class DuckDBStore(EventStore):
         return BatchOutcome(stored=len(article_rows), skipped=skipped, events=len(event_rows),
                             failures=len(failure_rows), events_by_type=dict(events_by_type))
 
+    def import_dataset(self, folder: str | Path, *, run_id: str | None = None) -> BatchOutcome:
+        """Bring a ``spark-run`` output (one Parquet dataset per table) into the store.
+
+        One transaction, exactly once as ``write_batch``: articles already
+        stored (content hash, URL or id) are skipped with everything coded
+        from them; failure rows already stored are kept once. Run ``dedupe``
+        afterwards (``newsevents import`` does) to link and cluster the whole store.
+        """
+        sources = {table: _parquet_glob(folder, table) for table in TABLE_COLUMNS}
+        if sources["articles"] is None:
+            raise InputError(Errors.E312.format(path=str(folder), table="articles"))
+
+        def read(table: str, columns: Sequence[str]) -> str:
+            names = ", ".join(f'"{name}"' for name in columns)
+            source = sources[table]
+            if source is None:
+                return f"SELECT {names} FROM {table} WHERE FALSE"
+            return f"SELECT {names} FROM read_parquet({_quote(source)}, hive_partitioning = false)"
+
+        now = _now()
+        article_columns = [c for c in _ARTICLE_COLUMNS if c not in ("run_id", "stored")]
+        names = ", ".join(f'"{name}"' for name in article_columns)
+        try:
+            self._con.execute("BEGIN TRANSACTION")
+            self._con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _import AS {read('articles', article_columns)} i "
+                "WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.content_hash = i.content_hash"
+                " OR a.id = i.id OR (i.url IS NOT NULL AND a.url = i.url))")
+            self._con.execute(f"INSERT INTO articles ({names}, run_id, stored) "
+                              f"SELECT {names}, ?, ? FROM _import", [run_id, now])
+            counts = {}
+            for table, columns in (("events", (*_EVENT_COLUMNS, "cluster_id")),
+                                   ("quotes", _QUOTE_COLUMNS), ("places", _PLACE_COLUMNS)):
+                listed = ", ".join(f'"{name}"' for name in columns)
+                order = "article_id, id" if table == "events" else "article_id, position"
+                row = self._con.execute(
+                    f"INSERT INTO {table} ({listed}) SELECT * FROM ({read(table, columns)}) "
+                    f"WHERE article_id IN (SELECT id FROM _import) ORDER BY {order}").fetchone()
+                counts[table] = int(row[0]) if row else 0
+            failure_names = ", ".join(f'"{name}"' for name in _FAILURE_COLUMNS)
+            row = self._con.execute(
+                f"INSERT INTO failures ({failure_names}) SELECT * FROM ("
+                f"{read('failures', _FAILURE_COLUMNS)}) f "
+                "WHERE key NOT IN (SELECT key FROM failures) QUALIFY row_number() OVER ("
+                "PARTITION BY key ORDER BY stored) = 1").fetchone()
+            failures = int(row[0]) if row else 0
+            stored = self._con.execute("SELECT count(*) FROM _import").fetchone()
+            total = self._con.execute(
+                f"SELECT count(*) FROM ({read('articles', ['id'])})").fetchone()
+            by_type = self._con.execute(
+                f"SELECT type, count(*) FROM ({read('events', ['article_id', 'type'])}) "
+                "WHERE article_id IN (SELECT id FROM _import) GROUP BY type").fetchall()
+            self._con.execute("DROP TABLE _import")
+            self._con.execute("COMMIT")
+        except duckdb.Error as e:
+            self._con.execute("ROLLBACK")
+            raise ResourceError(Errors.E307.format(
+                count="the imported", path=self.path, detail=_first_line(e))) from e
+        stored_count = int(stored[0]) if stored else 0
+        return BatchOutcome(stored=stored_count,
+                            skipped=(int(total[0]) if total else 0) - stored_count,
+                            events=counts["events"], failures=failures,
+                            events_by_type=dict(by_type))
+
     def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert rows passed as one LIST(STRUCT) parameter, unnested in SQL.
 
@@ -576,6 +640,18 @@ class DuckDBStore(EventStore):
         }
 
 
+def _parquet_glob(folder: str | Path, table: str) -> str | None:
+    """The glob of a table's Parquet files under a spark-run output; None if it has none."""
+    root = Path(folder) / table
+    if not any(root.glob("**/*.parquet")):
+        return None
+    return str(root / "**" / "*.parquet")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 class _DuckDBEngine:
     """Runs the linking SQL as DuckDB temp tables (spilled to disk past the memory limit)."""
 
@@ -663,6 +739,33 @@ def _failure_row(key: str, failure: Failure, run_id: str | None,
                  now: dt.datetime) -> tuple[Any, ...]:
     return (key, failure.source, failure.record, failure.article_id, failure.stage, failure.code,
             failure.message, failure.exc_type, run_id, now)
+
+
+#: The columns each engine writes per table, in order (Spark adds ``cluster_id`` to events).
+TABLE_COLUMNS: Mapping[str, Sequence[str]] = {
+    "articles": _ARTICLE_COLUMNS, "events": _EVENT_COLUMNS, "quotes": _QUOTE_COLUMNS,
+    "places": _PLACE_COLUMNS, "failures": _FAILURE_COLUMNS,
+}
+
+
+def result_rows(result: ArticleResult, *, run_id: str | None,
+                now: dt.datetime) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """(table, row) for everything stored of one article: the rows ``write_batch`` writes."""
+    article_id = result.article.id
+    yield "articles", _article_row(result, run_id, now)
+    for event in result.events:
+        yield "events", _event_row(event, article_id)
+    for position, quote in enumerate(result.quotes):
+        yield "quotes", _quote_row(article_id, position, quote)
+    for position, place in enumerate(result.places):
+        yield "places", _place_row(article_id, position, place)
+    for failure in result.failures:
+        yield "failures", failure_row(failure, run_id=run_id, now=now)
+
+
+def failure_row(failure: Failure, *, run_id: str | None, now: dt.datetime) -> tuple[Any, ...]:
+    """The stored row of one failure (its key first)."""
+    return _failure_row(failure_key(failure), failure, run_id, now)
 
 
 def _actor_from(data: Mapping[str, Any]) -> Actor:

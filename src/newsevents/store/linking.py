@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from typing import Any, Protocol
 
+from newsevents.errors import Errors, InternalError
 from newsevents.kb.gazetteer import EARTH_RADIUS_KM
 from newsevents.stages.dedupe import BANDS, BAND_ROWS, DUPLICATE_THRESHOLD, NUM_PERM
 
@@ -148,4 +149,4 @@ def _components(engine: SqlEngine) -> None:
         engine.materialize("ne_components", "SELECT node, label FROM ne_next")
         if not changed:
             return
-    raise RuntimeError("label propagation did not reach a fixpoint")
+    raise InternalError(Errors.E311.format(rounds=MAX_ROUNDS))
