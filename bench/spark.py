@@ -29,13 +29,11 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
 from corpus import EXAMPLES, build_corpus, read_demo
-from throughput import SAMPLE_SECONDS, _tree_rss
+from throughput import run_sampled
 
 NEWSEVENTS = str(Path(sys.executable).with_name("newsevents"))
 SPARK_CONF = ("--conf", "spark.ui.enabled=false", "--conf", "spark.ui.showConsoleProgress=false",
@@ -72,24 +70,9 @@ def write_corpus(folder: Path, *, size: int) -> tuple[Path, int]:
 def timed(mode: str, command: list[str], *, articles: int, words: int) -> Timing:
     """Run ``command`` to its end, sampling its process tree's memory."""
     started = time.monotonic()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             text=True)
-    peak = 0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        watched = psutil.Process(child.pid)
-        while not stop.is_set():
-            peak = max(peak, _tree_rss(watched))
-            stop.wait(SAMPLE_SECONDS)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, errors = child.communicate()
+    child, _, errors, peak = run_sampled(command, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.PIPE)
     seconds = time.monotonic() - started
-    stop.set()
-    sampler.join()
     if child.returncode not in (0, 1):
         raise SystemExit(f"{mode} failed with exit {child.returncode}:\n{errors[-2000:]}")
     return Timing(mode, round(seconds, 1), articles, words, round(peak / 2**20))

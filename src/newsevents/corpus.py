@@ -20,7 +20,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsevents.errors import Errors, NewsEventsError
 from newsevents.store.base import EventStore, RunStatus
@@ -29,6 +29,7 @@ from newsevents.types import Article, ArticleResult, Failure
 if TYPE_CHECKING:
     from newsevents.stages.ingest import IngestOptions
 
+T = TypeVar("T")
 Processor = Callable[..., Iterable[ArticleResult]]
 Reader = Callable[..., Iterable["Article | Failure"]]
 
@@ -55,8 +56,27 @@ class RunProgress:
         return self.coded + self.skipped + self.input_failed
 
 
+class RecordOutcome:
+    """``ok``/``failed`` (they feed the exit code) from a summary's four counts."""
+
+    stored: int
+    skipped: int
+    failed_articles: int
+    failed_records: int
+
+    @property
+    def ok(self) -> int:
+        """Records that ended as a cleanly coded article, stored now or before."""
+        return self.stored - self.failed_articles + self.skipped
+
+    @property
+    def failed(self) -> int:
+        """Records that ended as failure rows (alone, or beside their article)."""
+        return self.failed_articles + self.failed_records
+
+
 @dataclass(frozen=True)
-class RunSummary:
+class RunSummary(RecordOutcome):
     """How a corpus run went; ``ok``/``failed`` feed the exit code."""
 
     run_id: str
@@ -71,16 +91,6 @@ class RunSummary:
     seconds: float
     events_by_type: Mapping[str, int] = field(default_factory=dict)
     failures_by_code: Mapping[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> int:
-        """Records that ended as a cleanly coded article, stored now or before."""
-        return self.stored - self.failed_articles + self.skipped
-
-    @property
-    def failed(self) -> int:
-        """Records that ended as failure rows (alone, or beside their article)."""
-        return self.failed_articles + self.failed_records
 
 
 @dataclass
@@ -142,7 +152,7 @@ def run_corpus(
 
     def new_articles() -> Iterator[Article]:
         # May run in the worker pool's feeder thread: asks the store through stored_keys only.
-        for chunk in _chunks(reader(list(paths), options=options), size=LOOKUP_SIZE):
+        for chunk in chunked(reader(list(paths), options=options), LOOKUP_SIZE):
             articles = [record for record in chunk if isinstance(record, Article)]
             stored_hashes, stored_urls = store.stored_keys(
                 hashes=[a.content_hash for a in articles], urls=[a.url for a in articles if a.url])
@@ -219,11 +229,11 @@ def run_corpus(
     )
 
 
-def _chunks(records: Iterable[Article | Failure], *,
-            size: int) -> Iterator[list[Article | Failure]]:
-    chunk: list[Article | Failure] = []
-    for record in records:
-        chunk.append(record)
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` consecutive items (the last may be shorter)."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
         if len(chunk) >= size:
             yield chunk
             chunk = []

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from newsevents.corpus import RecordOutcome
 from newsevents.errors import Errors, InputError, ResourceError
 from newsevents.stages.ingest import IngestOptions, expand_path
 from newsevents.store.duckdb import TABLE_COLUMNS, DuckDBStore
@@ -47,7 +48,7 @@ _SPARK_TYPES = {"VARCHAR": "STRING", "BLOB": "BINARY", "INTEGER": "INT",
 
 
 @dataclass(frozen=True)
-class SparkSummary:
+class SparkSummary(RecordOutcome):
     """What a Spark run wrote."""
 
     run_id: str
@@ -60,14 +61,6 @@ class SparkSummary:
     failed_articles: int
     duplicates: int
     clusters: int
-
-    @property
-    def ok(self) -> int:
-        return self.stored - self.failed_articles + self.skipped
-
-    @property
-    def failed(self) -> int:
-        return self.failed_articles + self.failed_records
 
 
 def require_spark() -> None:
@@ -126,12 +119,14 @@ def spark_run(inputs: Sequence[str], *, out: str, spark: SparkSession,
     coded = kept.repartition(target).mapPartitions(code).persist(StorageLevel.MEMORY_AND_DISK)
     loose_failures = context.union([input_failures, taken_ids]).mapPartitions(
         functools.partial(worker.failure_rows, run_id=run_id, now=now))
-    frames = {table: spark.createDataFrame(
+    # Cached: the Python rows become JVM rows once; every later step reads that copy.
+    coded_frames = {table: spark.createDataFrame(
         coded.filter(lambda row, name=table: row[0] == name).values()
         if table != "failures" else
         coded.filter(lambda row: row[0] == "failures").values().union(loose_failures),
-        schema=_schema(table)) for table in TABLES}
-    frames = _link(spark, frames)
+        schema=_schema(table)).cache() for table in TABLES}
+    engine = _SparkEngine(spark)
+    frames = _link(spark, coded_frames, engine)
     try:
         for table in TABLES:
             (frames[table].write.mode("overwrite").partitionBy(PARTITION_COLUMN)
@@ -139,6 +134,9 @@ def spark_run(inputs: Sequence[str], *, out: str, spark: SparkSession,
     except Exception as e:  # py4j and Spark raise their own classes; report, keep the cause
         raise ResourceError(Errors.E704.format(out=out, detail=_first_line(e))) from e
     counts = _summarise(spark, frames, records)
+    engine.release()
+    for frame in coded_frames.values():
+        frame.unpersist()
     records.unpersist()
     coded.unpersist()
     return SparkSummary(run_id=run_id, out=out, **counts)
@@ -194,9 +192,9 @@ def _schema(table: str) -> str:
     return ", ".join([*fields, f"`{PARTITION_COLUMN}` STRING"])
 
 
-def _link(spark: SparkSession, frames: dict[str, DataFrame]) -> dict[str, DataFrame]:
+def _link(spark: SparkSession, frames: dict[str, DataFrame],
+          engine: _SparkEngine) -> dict[str, DataFrame]:
     """Fill ``duplicate_of`` and ``cluster_id`` with the store's linking SQL on Spark."""
-    engine = _SparkEngine(spark)
     frames["articles"].createOrReplaceTempView("ne_articles")
     frames["events"].createOrReplaceTempView("ne_events")
     spark.sql("SELECT id, published, minhash FROM ne_articles").createOrReplaceTempView(
@@ -224,13 +222,25 @@ def _link(spark: SparkSession, frames: dict[str, DataFrame]) -> dict[str, DataFr
 
 
 class _SparkEngine:
-    """Runs the linking SQL as checkpointed Spark views (lineage cut at every step)."""
+    """Runs the linking SQL as cached Spark views.
+
+    A step is cached, not computed at once: Spark runs the steps a result
+    needs when it is asked for one (``scalar``, the final writes), and every
+    step is computed once. ``release`` frees the cached steps.
+    """
 
     def __init__(self, spark: SparkSession) -> None:
         self._spark = spark
+        self._cached: list[DataFrame] = []
 
     def materialize(self, name: str, sql: str) -> None:
-        self._spark.sql(sql).localCheckpoint().createOrReplaceTempView(name)
+        frame = self._spark.sql(sql).cache()
+        self._cached.append(frame)
+        frame.createOrReplaceTempView(name)
+
+    def release(self) -> None:
+        for frame in self._cached:
+            frame.unpersist()
 
     def scalar(self, sql: str) -> Any:
         return self._spark.sql(sql).collect()[0][0]
@@ -240,21 +250,22 @@ class _SparkEngine:
 
 
 def _summarise(spark: SparkSession, frames: dict[str, DataFrame], records: Any) -> dict[str, int]:
-    articles = frames["articles"]
-    failures = frames["failures"]
+    """The run's counts, in one query per table (each count is a Spark job)."""
+    frames["articles"].createOrReplaceTempView("ne_written_articles")
+    frames["failures"].createOrReplaceTempView("ne_written_failures")
+    stored, duplicates = spark.sql(
+        "SELECT count(*), count(duplicate_of) FROM ne_written_articles").collect()[0]
+    loose, failed_articles = spark.sql(
+        "SELECT count_if(article_id IS NULL OR stage = 'store'), count(DISTINCT CASE WHEN "
+        "article_id IS NOT NULL AND stage <> 'store' THEN article_id END) "
+        "FROM ne_written_failures").collect()[0]
+    events, clusters = spark.sql(
+        "SELECT count(*), count(DISTINCT cluster_id) FROM ne_clusters").collect()[0]
     record_count = records.count()
-    stored = articles.count()
-    failed_ids = failures.where("article_id IS NOT NULL AND stage <> 'store'").select(
-        "article_id").distinct()
-    failed_articles = articles.join(failed_ids, articles.id == failed_ids.article_id).count()
-    loose = failures.where("article_id IS NULL OR stage = 'store'").count()
     return {
-        "records": record_count, "stored": stored,
-        "skipped": record_count - stored - loose,
-        "events": frames["events"].count(), "failed_records": loose,
-        "failed_articles": failed_articles,
-        "duplicates": articles.where("duplicate_of IS NOT NULL").count(),
-        "clusters": frames["events"].select("cluster_id").distinct().count(),
+        "records": record_count, "stored": stored, "skipped": record_count - stored - loose,
+        "events": events, "failed_records": loose, "failed_articles": failed_articles,
+        "duplicates": duplicates, "clusters": clusters,
     }
 
 

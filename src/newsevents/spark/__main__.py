@@ -13,7 +13,7 @@ from newsevents.cli import cli
 
 
 def main() -> None:
-    cli(["spark-run", *sys.argv[1:]], prog_name="newsevents spark-run")
+    cli(["spark-run", *sys.argv[1:]], prog_name="newsevents")
 
 
 if __name__ == "__main__":
