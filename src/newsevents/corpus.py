@@ -20,7 +20,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsevents.errors import Errors, NewsEventsError
 from newsevents.store.base import EventStore, RunStatus
@@ -29,10 +29,13 @@ from newsevents.types import Article, ArticleResult, Failure
 if TYPE_CHECKING:
     from newsevents.stages.ingest import IngestOptions
 
+T = TypeVar("T")
 Processor = Callable[..., Iterable[ArticleResult]]
 Reader = Callable[..., Iterable["Article | Failure"]]
 
 DEFAULT_BATCH_SIZE = 32
+#: Input records read ahead to ask the store at once which of them it holds.
+LOOKUP_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,27 @@ class RunProgress:
         return self.coded + self.skipped + self.input_failed
 
 
+class RecordOutcome:
+    """``ok``/``failed`` (they feed the exit code) from a summary's four counts."""
+
+    stored: int
+    skipped: int
+    failed_articles: int
+    failed_records: int
+
+    @property
+    def ok(self) -> int:
+        """Records that ended as a cleanly coded article, stored now or before."""
+        return self.stored - self.failed_articles + self.skipped
+
+    @property
+    def failed(self) -> int:
+        """Records that ended as failure rows (alone, or beside their article)."""
+        return self.failed_articles + self.failed_records
+
+
 @dataclass(frozen=True)
-class RunSummary:
+class RunSummary(RecordOutcome):
     """How a corpus run went; ``ok``/``failed`` feed the exit code."""
 
     run_id: str
@@ -69,16 +91,6 @@ class RunSummary:
     seconds: float
     events_by_type: Mapping[str, int] = field(default_factory=dict)
     failures_by_code: Mapping[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> int:
-        """Records that ended as a cleanly coded article, stored now or before."""
-        return self.stored - self.failed_articles + self.skipped
-
-    @property
-    def failed(self) -> int:
-        """Records that ended as failure rows (alone, or beside their article)."""
-        return self.failed_articles + self.failed_records
 
 
 @dataclass
@@ -133,24 +145,32 @@ def run_corpus(
     option_record.update(workers=workers, batch_size=batch_size)
     run_id = store.begin_run(inputs=list(paths), options=option_record)
     tally = _Tally()
-    hashes, urls = store.known_keys()
+    # Keys of this run's own articles; the store is asked per batch of records.
+    hashes: set[str] = set()
+    urls: set[str] = set()
     pending_failures: deque[Failure] = deque()
 
     def new_articles() -> Iterator[Article]:
-        # May run in the worker pool's feeder thread: touches only memory, never the store.
-        for record in reader(list(paths), options=options):
-            tally.records += 1
-            if isinstance(record, Failure):
-                tally.input_failed += 1
-                pending_failures.append(record)
-                continue
-            if record.content_hash in hashes or (record.url and record.url in urls):
-                tally.skipped += 1
-                continue
-            hashes.add(record.content_hash)
-            if record.url:
-                urls.add(record.url)
-            yield record
+        # May run in the worker pool's feeder thread: asks the store through stored_keys only.
+        for chunk in chunked(reader(list(paths), options=options), LOOKUP_SIZE):
+            articles = [record for record in chunk if isinstance(record, Article)]
+            stored_hashes, stored_urls = store.stored_keys(
+                hashes=[a.content_hash for a in articles], urls=[a.url for a in articles if a.url])
+            for record in chunk:
+                tally.records += 1
+                if isinstance(record, Failure):
+                    tally.input_failed += 1
+                    pending_failures.append(record)
+                    continue
+                content, url = record.content_hash, record.url
+                if (content in hashes or content in stored_hashes
+                        or (url and (url in urls or url in stored_urls))):
+                    tally.skipped += 1
+                    continue
+                hashes.add(content)
+                if url:
+                    urls.add(url)
+                yield record
 
     def commit(batch: list[ArticleResult]) -> None:
         failures = [pending_failures.popleft() for _ in range(len(pending_failures))]
@@ -207,6 +227,18 @@ def run_corpus(
         events=tally.events, seconds=time.monotonic() - started,
         events_by_type=dict(tally.events_by_type), failures_by_code=dict(tally.failures_by_code),
     )
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` consecutive items (the last may be shorter)."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _default_reader() -> Reader:

@@ -168,6 +168,10 @@ class Errors:
             "kept; run the same command again to resume.")
     E310 = ("E310: The folder of the event database '{path}' does not exist. Create it, or "
             "pass a --db path in an existing folder.")
+    E311 = ("E311: Linking copies and clustering events did not settle after {rounds} rounds "
+            "of label propagation. This is likely a bug; please report it with the store file.")
+    E312 = ("E312: '{path}' is not the output of newsevents spark-run: it has no '{table}' "
+            "dataset. Pass the --out folder of a finished spark-run.")
     # evaluation
     E401 = ("E401: Gold file '{path}' does not exist. Check the path, or pass --gold-dir "
             "with the directory that holds the gold files.")
@@ -221,4 +225,13 @@ class Errors:
             "example 90s, 15m or 1h (at least {minimum} s).")
     E652 = ("E652: '{source}' is neither an http(s) feed URL nor a feed file that exists. "
             "Check the spelling of the URL or path.")
+    # Spark engine
+    E701 = ("E701: pyspark is not installed, so spark-run cannot start. Install the extra: "
+            "pip install 'newsevents[spark]' (make test installs it).")
+    E702 = ("E702: Spark needs Java 17 or later, and none was found ({detail}). Install it "
+            "(apt-get install openjdk-17-jre-headless) or set JAVA_HOME to a Java 17 home.")
+    E703 = ("E703: spark-run cannot read '{path}': standard input and web addresses are "
+            "read by newsevents run only. Save the input to a file or a Hadoop file system.")
+    E704 = ("E704: Spark could not write the dataset under '{out}': {detail}. Check that "
+            "the folder (or bucket) is writable, then run the same command again.")
     # command line

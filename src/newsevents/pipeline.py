@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsevents import registrations
+from newsevents.corpus import chunked
 from newsevents.errors import Errors, NewsEventsError
 from newsevents.kb.lexicon import load_lexicon
 from newsevents.stages import parse
@@ -224,24 +225,13 @@ def _process_chunk(chunk: list[Article], batch_size: int) -> list[ArticleResult]
     return list(_process_serial(chunk, nlp=_WORKER_NLP, batch_size=batch_size))
 
 
-def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for article in articles:
-        chunk.append(article)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _process_parallel(
     articles: Iterable[Article], *, workers: int, batch_size: int
 ) -> Iterator[ArticleResult]:
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init_worker) as pool:
         jobs = pool.imap(
-            _ChunkJob(batch_size), _chunks(articles, batch_size), chunksize=1
+            _ChunkJob(batch_size), chunked(articles, batch_size), chunksize=1
         )
         for results in jobs:
             yield from results

@@ -265,7 +265,9 @@ def _known_urls(db_path: str | Path) -> set[str]:
         return set()
     try:
         with DuckDBStore(db_path, read_only=True) as store:
-            return store.known_keys()[1]
+            with store.read_cursor() as cursor:
+                rows = cursor.execute("SELECT url FROM articles WHERE url IS NOT NULL").fetchall()
+            return {url for (url,) in rows}
     except ResourceError:
         return set()  # a writer holds it; the runner's own check still keeps it exactly once
 

@@ -20,6 +20,7 @@ from newsevents.stages.dedupe import (
 )
 from newsevents.kb.gazetteer import haversine_km
 from newsevents.store import DuckDBStore, EventQuery
+from newsevents.store.linking import cluster, link_copies
 from newsevents.types import Article
 
 WIRE = story_text(42, words=300)
@@ -248,3 +249,53 @@ def test_dedupe_store_clusters_events_across_articles() -> None:
         rows = {(r["article_id"], r["id"]): r["cluster_id"] for r in store.query()}
     assert rows[("a0001", "a0001-e0")] == rows[("a0002", "a0002-e0")]
     assert rows[("a0001", "a0001-e0")] != rows[("a0003", "a0003-e0")]
+
+
+def _sql_engine():  # type: ignore[no-untyped-def]
+    import duckdb
+
+    from newsevents.store.duckdb import _DuckDBEngine
+
+    con = duckdb.connect()
+    return con, _DuckDBEngine(con)
+
+
+def _sql_clusters(keys: list[EventKey]) -> dict[tuple[str, str], str]:
+    con, engine = _sql_engine()
+    con.execute("CREATE TABLE cluster_keys (article_id VARCHAR, id VARCHAR, type VARCHAR, "
+                "source_country VARCHAR, target_country VARCHAR, day DATE, lat DOUBLE, "
+                "lon DOUBLE, country VARCHAR)")
+    if keys:
+        con.executemany("INSERT INTO cluster_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [dataclasses.astuple(k) for k in keys])
+    cluster(engine)
+    return {(a, e): c for a, e, c in con.execute("SELECT * FROM ne_clusters").fetchall()}
+
+
+def _sql_links(prints: list[Fingerprint]) -> dict[str, str]:
+    con, engine = _sql_engine()
+    con.execute("CREATE TABLE link_articles (id VARCHAR, published DATE, minhash BLOB)")
+    if prints:
+        con.executemany("INSERT INTO link_articles VALUES (?, ?, ?)",
+                        [(p.article_id, p.published, p.signature) for p in prints])
+    link_copies(engine)
+    return dict(con.execute("SELECT id, duplicate_of FROM ne_links").fetchall())
+
+
+@settings(max_examples=60, deadline=None)
+@given(keys=st.lists(_spread_keys, max_size=14, unique_by=lambda k: (k.article_id, k.event_id)))
+def test_dedupe_sql_clusters_equal_python(keys: list[EventKey]) -> None:
+    assert _sql_clusters(keys) == cluster_events(keys)
+
+
+@settings(max_examples=40, deadline=None)
+@given(prints=_fingerprint_sets())
+def test_dedupe_sql_links_equal_python(prints: list[Fingerprint]) -> None:
+    assert _sql_links(prints) == link_duplicates(prints)
+
+
+def test_dedupe_sql_rules_equal_python() -> None:
+    keys = [_key("a"), _key("b", day=2, lat=47.3), _key("c", day=4), _key("d", lat=49.0),
+            _key("e", lat=None), _key("f", lat=None, day=2), _key("g", event_type="PROTEST"),
+            _key("h", lat=None, country=None)]
+    assert _sql_clusters(keys) == cluster_events(keys)

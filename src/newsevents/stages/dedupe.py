@@ -42,8 +42,8 @@ from newsevents.types import Article
 NUM_PERM = 128
 SHINGLE_WORDS = 5
 DUPLICATE_THRESHOLD = 0.5
-_BANDS = 42
-_ROWS = 3
+BANDS = 42
+BAND_ROWS = 3
 _WORD = re.compile(r"\w+")
 _MASK32 = np.uint64(0xFFFFFFFF)
 
@@ -121,10 +121,10 @@ def link_duplicates(
     """
     prints = {fp.article_id: fp for fp in fingerprints if fp.signature}
     buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
-    width = 4 * _ROWS
+    width = 4 * BAND_ROWS
     for article_id in sorted(prints):
         signature = prints[article_id].signature
-        for band in range(_BANDS):
+        for band in range(BANDS):
             buckets[(band, signature[band * width:(band + 1) * width])].append(article_id)
     groups = _UnionFind()
     checked: set[tuple[str, str]] = set()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
@@ -120,8 +120,13 @@ class EventStore(ABC):
 
     # writing --------------------------------------------------------------
     @abstractmethod
-    def known_keys(self) -> tuple[set[str], set[str]]:
-        """(content hashes, URLs) of every stored article."""
+    def stored_keys(self, *, hashes: Collection[str],
+                    urls: Collection[str] = ()) -> tuple[set[str], set[str]]:
+        """Which of these content hashes and URLs are stored: asked per batch, never for all.
+
+        Safe to call from another thread than the writer's (a corpus run asks
+        from its reader thread while batches are written).
+        """
 
     @abstractmethod
     def write_batch(self, results: Sequence[ArticleResult], *, failures: Sequence[Failure] = (),
@@ -137,8 +142,17 @@ class EventStore(ABC):
         return self.write_batch([result], run_id=run_id)
 
     @abstractmethod
+    def import_dataset(self, folder: str, *, run_id: str | None = None) -> BatchOutcome:
+        """Bring a ``spark-run`` output folder into the store, exactly once."""
+
+    @abstractmethod
     def dedupe(self) -> DedupeOutcome:
-        """Link syndicated copies and cluster events over the whole store (idempotent)."""
+        """Link syndicated copies and cluster events over the whole store (idempotent).
+
+        Runs as SQL inside the backend (``newsevents.store.linking``), never
+        pulling every row into Python; same result as ``link_duplicates`` and
+        ``cluster_events`` of ``newsevents.stages.dedupe``.
+        """
 
     # reading --------------------------------------------------------------
     @abstractmethod

@@ -30,14 +30,14 @@ import json
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from newsevents.errors import Errors, InputError, InternalError, ResourceError
-from newsevents.stages.dedupe import EventKey, Fingerprint, cluster_events, link_duplicates, minhash
+from newsevents.stages.dedupe import minhash
 from newsevents.store.base import (
     ALL_EVENTS,
     BatchOutcome,
@@ -46,6 +46,7 @@ from newsevents.store.base import (
     EventStore,
     RunStatus,
 )
+from newsevents.store.linking import cluster, link_copies
 from newsevents.types import (
     Actor,
     Article,
@@ -191,10 +192,6 @@ class DuckDBStore(EventStore):
             self._check_schema()
         else:
             self._create_schema()
-        self._hashes: set[str] | None = None
-        self._urls: set[str] = set()
-        self._ids: dict[str, str] = {}
-        self._failure_keys: set[str] = set()
         self._batches: Counter[str] = Counter()
         self._types: dict[str, dict[str, str]] = {}
 
@@ -278,23 +275,40 @@ class DuckDBStore(EventStore):
         return rows
 
     # writing -------------------------------------------------------------------------
-    def _load_keys(self) -> set[str]:
-        if self._hashes is None:
-            rows = self._con.execute("SELECT id, content_hash, url FROM articles").fetchall()
-            self._hashes = {content for _, content, _ in rows}
-            self._urls = {url for _, _, url in rows if url}
-            self._ids = {article_id: content for article_id, content, _ in rows}
-            self._failure_keys = {
-                key for (key,) in self._con.execute("SELECT key FROM failures").fetchall()}
-        return self._hashes
+    def stored_keys(self, *, hashes: Collection[str],
+                    urls: Collection[str] = ()) -> tuple[set[str], set[str]]:
+        # A cursor of its own: the corpus run asks from its reader thread.
+        with self._con.cursor() as cursor:
+            found = cursor.execute(
+                "SELECT content_hash, url FROM articles "
+                "WHERE content_hash IN (SELECT unnest(?::VARCHAR[])) "
+                "OR url IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(set(hashes)), sorted({url for url in urls if url})]).fetchall()
+        wanted_hashes, wanted_urls = set(hashes), set(urls)
+        return ({content for content, _ in found if content in wanted_hashes},
+                {url for _, url in found if url in wanted_urls})
 
-    def known_keys(self) -> tuple[set[str], set[str]]:
-        hashes = self._load_keys()
-        return set(hashes), set(self._urls)
+    def _stored_for(self, results: Sequence[ArticleResult],
+                    keys: Sequence[str]) -> tuple[set[str], set[str], set[str], set[str]]:
+        """(hashes, URLs, ids, failure keys) already stored among those of one batch."""
+        articles = [result.article for result in results]
+        found = self._con.execute(
+            "SELECT id, content_hash, url FROM articles "
+            "WHERE content_hash IN (SELECT unnest(?::VARCHAR[])) "
+            "OR url IN (SELECT unnest(?::VARCHAR[])) OR id IN (SELECT unnest(?::VARCHAR[]))",
+            [[a.content_hash for a in articles], [a.url for a in articles if a.url],
+             [a.id for a in articles]]).fetchall()
+        failure_keys = {key for (key,) in self._con.execute(
+            "SELECT key FROM failures WHERE key IN (SELECT unnest(?::VARCHAR[]))",
+            [list(keys)]).fetchall()}
+        return ({content for _, content, _ in found}, {url for _, _, url in found if url},
+                {article_id for article_id, _, _ in found}, failure_keys)
 
     def write_batch(self, results: Sequence[ArticleResult], *, failures: Sequence[Failure] = (),
                     run_id: str | None = None) -> BatchOutcome:
-        hashes = self._load_keys()
+        batch_failures = [*(f for r in results for f in r.failures), *failures]
+        hashes, urls, ids, failure_keys = self._stored_for(
+            results, [failure_key(f) for f in batch_failures])
         new_hashes: set[str] = set()
         new_urls: set[str] = set()
         new_ids: dict[str, str] = {}
@@ -309,17 +323,17 @@ class DuckDBStore(EventStore):
 
         def add_failure(failure: Failure) -> None:
             key = failure_key(failure)
-            if key not in self._failure_keys:
+            if key not in failure_keys:
                 failure_rows.setdefault(key, _failure_row(key, failure, run_id, now))
 
         for result in results:
             article = result.article
             content = article.content_hash
             if (content in hashes or content in new_hashes
-                    or (article.url and (article.url in self._urls or article.url in new_urls))):
+                    or (article.url and (article.url in urls or article.url in new_urls))):
                 skipped += 1
                 continue
-            if article.id in self._ids or article.id in new_ids:
+            if article.id in ids or article.id in new_ids:
                 add_failure(Failure(
                     stage="store", code="E305", message=Errors.E305.format(article_id=article.id),
                     article_id=article.id, source=article.source, record=article.record,
@@ -363,12 +377,72 @@ class DuckDBStore(EventStore):
             self._con.execute("ROLLBACK")
             raise
         self._batches[run_id or ""] = batch
-        hashes.update(new_hashes)
-        self._urls.update(new_urls)
-        self._ids.update(new_ids)
-        self._failure_keys.update(failure_rows)
         return BatchOutcome(stored=len(article_rows), skipped=skipped, events=len(event_rows),
                             failures=len(failure_rows), events_by_type=dict(events_by_type))
+
+    def import_dataset(self, folder: str | Path, *, run_id: str | None = None) -> BatchOutcome:
+        """Bring a ``spark-run`` output (one Parquet dataset per table) into the store.
+
+        One transaction, exactly once as ``write_batch``: articles already
+        stored (content hash, URL or id) are skipped with everything coded
+        from them; failure rows already stored are kept once. Run ``dedupe``
+        afterwards (``newsevents import`` does) to link and cluster the whole store.
+        """
+        sources = {table: _parquet_glob(folder, table) for table in TABLE_COLUMNS}
+        if sources["articles"] is None:
+            raise InputError(Errors.E312.format(path=str(folder), table="articles"))
+
+        def read(table: str, columns: Sequence[str]) -> str:
+            names = ", ".join(f'"{name}"' for name in columns)
+            source = sources[table]
+            if source is None:
+                return f"SELECT {names} FROM {table} WHERE FALSE"
+            return f"SELECT {names} FROM read_parquet({_quote(source)}, hive_partitioning = false)"
+
+        now = _now()
+        article_columns = [c for c in _ARTICLE_COLUMNS if c not in ("run_id", "stored")]
+        names = ", ".join(f'"{name}"' for name in article_columns)
+        try:
+            self._con.execute("BEGIN TRANSACTION")
+            self._con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _import AS {read('articles', article_columns)} i "
+                "WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.content_hash = i.content_hash"
+                " OR a.id = i.id OR (i.url IS NOT NULL AND a.url = i.url))")
+            self._con.execute(f"INSERT INTO articles ({names}, run_id, stored) "
+                              f"SELECT {names}, ?, ? FROM _import", [run_id, now])
+            counts = {}
+            for table, columns in (("events", (*_EVENT_COLUMNS, "cluster_id")),
+                                   ("quotes", _QUOTE_COLUMNS), ("places", _PLACE_COLUMNS)):
+                listed = ", ".join(f'"{name}"' for name in columns)
+                order = "article_id, id" if table == "events" else "article_id, position"
+                row = self._con.execute(
+                    f"INSERT INTO {table} ({listed}) SELECT * FROM ({read(table, columns)}) "
+                    f"WHERE article_id IN (SELECT id FROM _import) ORDER BY {order}").fetchone()
+                counts[table] = int(row[0]) if row else 0
+            failure_names = ", ".join(f'"{name}"' for name in _FAILURE_COLUMNS)
+            row = self._con.execute(
+                f"INSERT INTO failures ({failure_names}) SELECT * FROM ("
+                f"{read('failures', _FAILURE_COLUMNS)}) f "
+                "WHERE key NOT IN (SELECT key FROM failures) QUALIFY row_number() OVER ("
+                "PARTITION BY key ORDER BY stored) = 1").fetchone()
+            failures = int(row[0]) if row else 0
+            stored = self._con.execute("SELECT count(*) FROM _import").fetchone()
+            total = self._con.execute(
+                f"SELECT count(*) FROM ({read('articles', ['id'])})").fetchone()
+            by_type = self._con.execute(
+                f"SELECT type, count(*) FROM ({read('events', ['article_id', 'type'])}) "
+                "WHERE article_id IN (SELECT id FROM _import) GROUP BY type").fetchall()
+            self._con.execute("DROP TABLE _import")
+            self._con.execute("COMMIT")
+        except duckdb.Error as e:
+            self._con.execute("ROLLBACK")
+            raise ResourceError(Errors.E307.format(
+                count="the imported", path=self.path, detail=_first_line(e))) from e
+        stored_count = int(stored[0]) if stored else 0
+        return BatchOutcome(stored=stored_count,
+                            skipped=(int(total[0]) if total else 0) - stored_count,
+                            events=counts["events"], failures=failures,
+                            events_by_type=dict(by_type))
 
     def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert rows passed as one LIST(STRUCT) parameter, unnested in SQL.
@@ -393,49 +467,40 @@ class DuckDBStore(EventStore):
         return self._types[table]
 
     def dedupe(self) -> DedupeOutcome:
-        articles = self._con.execute(
-            "SELECT id, published, minhash, duplicate_of FROM articles").fetchall()
-        links = link_duplicates([Fingerprint(article_id, published, signature or b"")
-                                 for article_id, published, signature, _ in articles])
-        current = {article_id: duplicate_of for article_id, _, _, duplicate_of in articles
-                   if duplicate_of is not None}
-        link_changes = [(article_id, links.get(article_id))
-                        for article_id in sorted(set(links) | set(current))
-                        if links.get(article_id) != current.get(article_id)]
-        events = self._con.execute(
-            "SELECT e.article_id, e.id, e.type, e.source_country, e.target_country, "
-            "coalesce(e.date_value, a.published), e.location_lat, e.location_lon, "
-            "e.location_country, e.cluster_id FROM events e JOIN articles a ON a.id = e.article_id"
-        ).fetchall()
-        clusters = cluster_events([EventKey(*row[:-1]) for row in events])
-        current_clusters = {(row[0], row[1]): row[-1] for row in events}
-        cluster_changes = [(article_id, event_id, cluster_id)
-                           for (article_id, event_id), cluster_id in sorted(clusters.items())
-                           if current_clusters.get((article_id, event_id)) != cluster_id]
+        """Run the linking SQL (store/linking.py) inside DuckDB and apply what changed."""
+        engine = _DuckDBEngine(self._con)
+        count = engine.scalar("SELECT count(*) FROM articles")
         try:
             self._con.execute("BEGIN TRANSACTION")
-            if link_changes:
-                self._con.execute("CREATE TEMP TABLE _links (id VARCHAR, duplicate_of VARCHAR)")
-                self._insert("_links", ("id", "duplicate_of"), link_changes)
-                self._con.execute("UPDATE articles SET duplicate_of = _links.duplicate_of "
-                                  "FROM _links WHERE articles.id = _links.id")
-                self._con.execute("DROP TABLE _links")
-            if cluster_changes:
-                self._con.execute(
-                    "CREATE TEMP TABLE _clusters (article_id VARCHAR, id VARCHAR, cluster VARCHAR)")
-                self._insert("_clusters", ("article_id", "id", "cluster"), cluster_changes)
-                self._con.execute(
-                    "UPDATE events SET cluster_id = _clusters.cluster FROM _clusters "
-                    "WHERE events.article_id = _clusters.article_id AND events.id = _clusters.id")
-                self._con.execute("DROP TABLE _clusters")
+            self._con.execute("CREATE OR REPLACE TEMP VIEW link_articles AS "
+                              "SELECT id, published, minhash FROM articles")
+            link_copies(engine)
+            self._con.execute(
+                "CREATE OR REPLACE TEMP VIEW cluster_keys AS SELECT e.article_id, e.id, e.type, "
+                "e.source_country, e.target_country, coalesce(e.date_value, a.published) AS day, "
+                "e.location_lat AS lat, e.location_lon AS lon, e.location_country AS country "
+                "FROM events e JOIN articles a ON a.id = e.article_id")
+            cluster(engine)
+            changed = engine.scalar(
+                "SELECT count(*) FROM ne_links l JOIN articles a ON a.id = l.id "
+                "WHERE a.duplicate_of IS DISTINCT FROM l.duplicate_of")
+            self._con.execute(
+                "UPDATE articles SET duplicate_of = l.duplicate_of FROM ("
+                "SELECT a.id, l.duplicate_of FROM articles a LEFT JOIN ne_links l ON l.id = a.id "
+                "WHERE a.duplicate_of IS DISTINCT FROM l.duplicate_of) AS l "
+                "WHERE articles.id = l.id")
+            self._con.execute(
+                "UPDATE events SET cluster_id = c.cluster_id FROM ne_clusters c "
+                "WHERE events.article_id = c.article_id AND events.id = c.id "
+                "AND events.cluster_id IS DISTINCT FROM c.cluster_id")
+            duplicates = engine.scalar("SELECT count(*) FROM ne_links")
+            clusters = engine.scalar("SELECT count(DISTINCT cluster_id) FROM ne_clusters")
             self._con.execute("COMMIT")
         except duckdb.Error as e:
             self._con.execute("ROLLBACK")
             raise ResourceError(Errors.E307.format(
-                count=len(articles), path=self.path, detail=_first_line(e))) from e
-        return DedupeOutcome(duplicates=len(links),
-                             links_changed=sum(1 for _, target in link_changes if target),
-                             clusters=len(set(clusters.values())))
+                count=count, path=self.path, detail=_first_line(e))) from e
+        return DedupeOutcome(duplicates=duplicates, links_changed=changed, clusters=clusters)
 
     # reading -------------------------------------------------------------------------
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -609,6 +674,35 @@ def _is_busy(e: duckdb.Error) -> bool:
         "unique file handle conflict" in message)
 
 
+def _parquet_glob(folder: str | Path, table: str) -> str | None:
+    """The glob of a table's Parquet files under a spark-run output; None if it has none."""
+    root = Path(folder) / table
+    if not any(root.glob("**/*.parquet")):
+        return None
+    return str(root / "**" / "*.parquet")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class _DuckDBEngine:
+    """Runs the linking SQL as DuckDB temp tables (spilled to disk past the memory limit)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+
+    def materialize(self, name: str, sql: str) -> None:
+        self._con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def scalar(self, sql: str) -> Any:
+        row = self._con.execute(sql).fetchone()
+        return row[0] if row else None
+
+    def day_number(self, expression: str) -> str:
+        return f"date_diff('day', DATE '1970-01-01', {expression})"
+
+
 def _first_line(e: BaseException) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
@@ -679,6 +773,33 @@ def _failure_row(key: str, failure: Failure, run_id: str | None,
                  now: dt.datetime) -> tuple[Any, ...]:
     return (key, failure.source, failure.record, failure.article_id, failure.stage, failure.code,
             failure.message, failure.exc_type, run_id, now)
+
+
+#: The columns each engine writes per table, in order (Spark adds ``cluster_id`` to events).
+TABLE_COLUMNS: Mapping[str, Sequence[str]] = {
+    "articles": _ARTICLE_COLUMNS, "events": _EVENT_COLUMNS, "quotes": _QUOTE_COLUMNS,
+    "places": _PLACE_COLUMNS, "failures": _FAILURE_COLUMNS,
+}
+
+
+def result_rows(result: ArticleResult, *, run_id: str | None,
+                now: dt.datetime) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """(table, row) for everything stored of one article: the rows ``write_batch`` writes."""
+    article_id = result.article.id
+    yield "articles", _article_row(result, run_id, now)
+    for event in result.events:
+        yield "events", _event_row(event, article_id)
+    for position, quote in enumerate(result.quotes):
+        yield "quotes", _quote_row(article_id, position, quote)
+    for position, place in enumerate(result.places):
+        yield "places", _place_row(article_id, position, place)
+    for failure in result.failures:
+        yield "failures", failure_row(failure, run_id=run_id, now=now)
+
+
+def failure_row(failure: Failure, *, run_id: str | None, now: dt.datetime) -> tuple[Any, ...]:
+    """The stored row of one failure (its key first)."""
+    return _failure_row(failure_key(failure), failure, run_id, now)
 
 
 def _actor_from(data: Mapping[str, Any]) -> Actor:

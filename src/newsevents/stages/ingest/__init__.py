@@ -47,7 +47,7 @@ from newsevents.stages.ingest.text import read_text
 from newsevents.stages.ingest.warc import read_warc
 from newsevents.types import Article, Failure
 
-__all__ = ["IngestOptions", "InputFormat", "read_inputs"]
+__all__ = ["IngestOptions", "InputFormat", "expand_path", "read_bytes", "read_file", "read_inputs"]
 
 STDIN = "-"
 _URL_SCHEMES = ("http://", "https://")
@@ -79,15 +79,23 @@ def _read_path(path: str, *, options: IngestOptions, single: bool) -> Iterator[A
     if path.lower().startswith(_URL_SCHEMES):
         yield from _guarded(path, _read_url(path, options=options, single=single))
         return
+    for item in expand_path(path):
+        if isinstance(item, Failure):
+            yield item
+        else:
+            yield from read_file(item, options=options, single=single and item == path)
+
+
+def expand_path(path: str) -> Iterator[str | Failure]:
+    """The files a local path, folder or glob names, in reading order; a Failure if none."""
     if os.path.isdir(path):
         files = _folder_files(path)
         if not files:
             yield failure_from(origin(path), Errors.E104, path=path)
-        for file in files:
-            yield from _guarded(file, _read_file(file, options=options, single=False))
+        yield from files
         return
     if os.path.lexists(path):
-        yield from _guarded(path, _read_file(path, options=options, single=single))
+        yield path
         return
     if any(char in path for char in _GLOB_CHARS):
         matches = [
@@ -97,10 +105,22 @@ def _read_path(path: str, *, options: IngestOptions, single: bool) -> Iterator[A
         ]
         if not matches:
             yield failure_from(origin(path), Errors.E102, pattern=path)
-        for file in matches:
-            yield from _guarded(file, _read_file(file, options=options, single=False))
+        yield from matches
         return
     yield failure_from(origin(path), Errors.E101, path=path)
+
+
+def read_file(path: str, *, options: IngestOptions,
+              single: bool = False) -> Iterator[Article | Failure]:
+    """The records of one local file (an unexpected error becomes one E199 Failure)."""
+    yield from _guarded(path, _read_file(path, options=options, single=single))
+
+
+def read_bytes(data: bytes, *, source: str, options: IngestOptions,
+               single: bool = False) -> Iterator[Article | Failure]:
+    """The records of one file's bytes (read from anywhere), named ``source``."""
+    yield from _guarded(source, _read_stream(io.BytesIO(data), source=source, options=options,
+                                             single=single, is_stdin=False))
 
 
 def _folder_files(folder: str) -> list[str]:
