@@ -314,8 +314,11 @@ def _strip_mention(text: str) -> str:
 
 def normalise_key(text: str) -> str:
     """A lookup key: no accents, casefolded, dots and hyphens dropped, one space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        plain = text  # NFKD and the accent filter leave ASCII as it is
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.replace("’", "'").replace("‘", "'").replace("ʼ", "'").replace("`", "'")
     plain = plain.replace(".", "").replace("-", " ").replace(",", " ")
     return " ".join(plain.casefold().split())

@@ -106,6 +106,9 @@ EARTH_RADIUS_KM = 6371.0088
 # Base score of a district (GeoNames admin2): below a region, about a town of 20,000.
 DISTRICT_SCORE = 0.6
 FUZZY_MIN_LENGTH = 3
+# Bounds of the per-process lookup caches (names' keys, candidate records).
+VARIANT_CACHE_SIZE = 8192
+CANDIDATE_CACHE_SIZE = 65_536
 # Skeletons also join unrelated words ("Ministry"/"Monastir"): the spellings must
 # still look alike (difflib ratio, articles and suffixes removed).
 FUZZY_SIMILARITY = 0.7
@@ -158,6 +161,8 @@ class Gazetteer:
         # compared with them too ("West Azarbaijan" is spelled like "West Azerbaijan",
         # an alias of "Āz̄ārbāyjān-e Ghārbī", not like the main name).
         self._aliases = aliases or {}
+        # Candidates are frozen records, made once per entry (see ``_candidate``).
+        self._candidates: dict[int, Candidate | None] = {}
 
     @classmethod
     def from_candidates(cls, candidates: Iterable[Candidate], *,
@@ -387,6 +392,14 @@ class Gazetteer:
         return found
 
     def _candidate(self, position: int, *, alternate: bool) -> Candidate | None:
+        key = position * 2 + alternate
+        if key not in self._candidates:
+            if len(self._candidates) >= CANDIDATE_CACHE_SIZE:
+                self._candidates.clear()
+            self._candidates[key] = self._make_candidate(position, alternate=alternate)
+        return self._candidates[key]
+
+    def _make_candidate(self, position: int, *, alternate: bool) -> Candidate | None:
         geonameid, name, iso2, admin1, lat, lon, population, kind = self._records[position]
         nation = self._countries.by_code(iso2)
         if nation is None:
@@ -492,8 +505,13 @@ def _skeleton_index(index: dict[str, tuple[int, ...]]) -> dict[str, tuple[int, .
     return {key: tuple(codes) for key, codes in skeletons.items()}
 
 
-def _variants(name: str) -> list[tuple[str, SuffixKind | None]]:
-    """The name's key, plus the key without a "province"/"city"-like affix."""
+@functools.lru_cache(maxsize=VARIANT_CACHE_SIZE)
+def _variants(name: str) -> tuple[tuple[str, SuffixKind | None], ...]:
+    """The name's key, plus the key without a "province"/"city"-like affix.
+
+    Cached: a place name is looked up several times per article (context,
+    chains, mentions) and the key is a pure function of the name.
+    """
     key = normalise_key(name)
     key = key.removeprefix("the ")
     variants: list[tuple[str, SuffixKind | None]] = [(key, None)]
@@ -514,7 +532,7 @@ def _variants(name: str) -> list[tuple[str, SuffixKind | None]]:
     if len(words) > 1 and words[0] in _ARTICLES:
         # "As-Sulaymaniyah" is also indexed as "Sulaymaniyah".
         variants.append((" ".join(words[1:]), variants[0][1]))
-    return variants + [(key.replace("'", ""), kind) for key, kind in variants if "'" in key]
+    return (*variants, *((key.replace("'", ""), kind) for key, kind in variants if "'" in key))
 
 
 # ---- loading and building -------------------------------------------------

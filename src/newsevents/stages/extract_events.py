@@ -29,7 +29,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from newsevents.kb.lexicon import Lexicon, Trigger, load_lexicon
-from newsevents.stages.common import actor_index, heading_ranges, in_ranges, is_negated
+from newsevents.stages.common import (
+    actor_index,
+    doc_text,
+    heading_ranges,
+    in_ranges,
+    is_negated,
+)
 from newsevents.types import Actor, Event
 from newsevents.types import Span as TextSpan
 
@@ -139,7 +145,7 @@ class EventExtractor:
     def __call__(self, doc: Doc) -> Doc:
         article = doc._.article
         article_id = article.id if article is not None else "doc"
-        headings = heading_ranges(doc.text)
+        headings = heading_ranges(doc_text(doc))
         actors = actor_index(doc)
         events: list[Event] = []
         seen_types: set[str] = set()
@@ -399,7 +405,7 @@ class EventExtractor:
             tokens.append(match.consumed)
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
-        return TextSpan(match.token.doc.text[start:end], start, end)
+        return TextSpan(doc_text(match.token.doc)[start:end], start, end)
 
     def _contexts(self, trigger: Trigger, sent: Span) -> tuple[str, ...]:
         found = list(trigger.contexts)

@@ -40,7 +40,7 @@ from newsevents.kb.gazetteer import (
     haversine_km,
     normalise_key,
 )
-from newsevents.stages.common import CALENDAR_WORDS, span_of
+from newsevents.stages.common import CALENDAR_WORDS, doc_text, span_of
 from newsevents.types import Event, Place
 
 # spaCy forbids "." in factory names (E853), so the registered name
@@ -261,8 +261,8 @@ class Geolocator:
         spans = [span for span in spans if not self._is_modifier(span)]
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
-        chains = [chain for chain in _find_chains(doc.text) if not _names_thing(doc, chain)]
-        votes = [self._chain_vote(doc.text, chain) for chain in chains]
+        chains = [chain for chain in _find_chains(doc_text(doc)) if not _names_thing(doc, chain)]
+        votes = [self._chain_vote(doc_text(doc), chain) for chain in chains]
         context = self._context(doc, spans, dateline, chains, votes)
         hint = self._hint(dateline, context)
         ranked_context = [code for code, _ in context.most_common()]
@@ -376,7 +376,7 @@ class Geolocator:
                     or (len(part) == len(span) and part[0].i == span.start):
                 continue
             start, end = part[0].idx, part[-1].idx + len(part[-1])
-            mention = self._resolve(span.doc.text[start:end], start, end, hint=hint,
+            mention = self._resolve(doc_text(span.doc)[start:end], start, end, hint=hint,
                                     context=context, root=span.root,
                                     margin=MISSED_PLACE_MARGIN)
             if mention.resolved:
@@ -397,7 +397,7 @@ class Geolocator:
         """
         last_start, last_end = chain[-1]
         inside = hint
-        ranked = self.gazetteer.rank(doc.text[last_start:last_end], country_hint=inside,
+        ranked = self.gazetteer.rank(doc_text(doc)[last_start:last_end], country_hint=inside,
                                      context_countries=context,
                                      fuzzy_countries=[inside] if inside else [])
         # The last name may be ambiguous ("Punjab"): each of its likely readings is tried
@@ -432,7 +432,7 @@ class Geolocator:
         mentions: list[_Mention] = []
         for position in range(len(chain) - 1, -1, -1):
             start, end = chain[position]
-            text = doc.text[start:end]
+            text = doc_text(doc)[start:end]
             span = doc.char_span(start, end, alignment_mode="expand")
             root = span.root if span is not None else None
             names_country = position < len(chain) - 1 and self._names_country(text)
@@ -506,7 +506,7 @@ class Geolocator:
             # Before its namesake region ("São Paulo, São Paulo"), a name is the
             # region's city; elsewhere after the first place it is the region itself.
             repeated = position + 1 < len(chain) and normalise_key(text) == normalise_key(
-                doc.text[chain[position + 1][0]:chain[position + 1][1]])
+                doc_text(doc)[chain[position + 1][0]:chain[position + 1][1]])
             if position > 0 and best.feature == "city" and not repeated:
                 region = next((c for c in ranked if c.feature == "admin1"
                                and c.score >= best.score - CONTAINER_ADMIN1_MARGIN), None)
@@ -518,7 +518,7 @@ class Geolocator:
                          and best.country == container.country and best.feature != "country")
             mentions.append(_Mention(_place(text, start, end, best), root,
                                      min(best.score, 1.0), qualified=qualified))
-            link = doc.text[chain[position - 1][1]:start] if position > 0 else ""
+            link = doc_text(doc)[chain[position - 1][1]:start] if position > 0 else ""
             if best is not city and link.split()[:1] == ["in"]:
                 as_region[len(mentions) - 1] = dataclasses.replace(
                     mentions[-1], place=_place(text, start, end, city))
@@ -649,7 +649,7 @@ class Geolocator:
 
     def _dateline(self, doc: Doc) -> tuple[str, int, int, str | None] | None:
         """(city text, start, end, country ISO-3) of a "QUETTA, Pakistan —" dateline."""
-        m = _DATELINE.match(doc.text)
+        m = _DATELINE.match(doc_text(doc))
         if m is None:
             return None
         country = None
@@ -680,7 +680,7 @@ class Geolocator:
                 counts[voted] += CHAIN_WEIGHT
                 continue
             start, end = chain[-1]
-            best = self.gazetteer.best(doc.text[start:end])
+            best = self.gazetteer.best(doc_text(doc)[start:end])
             if best is not None and best.feature == "country":
                 counts[best.country] += CHAIN_WEIGHT
             elif best is not None and best.score >= CONTEXT_MIN_SCORE:
@@ -815,7 +815,8 @@ def _names_thing(doc: Doc, chain: list[tuple[int, int]]) -> bool:
     "the International Court of Justice" is an organisation, not a place
     called Justice holding another called International Court.
     """
-    links = [doc.text[a_end:b_start].strip() for (_, a_end), (b_start, _) in zip(chain, chain[1:])]
+    text = doc_text(doc)
+    links = [text[a_end:b_start].strip() for (_, a_end), (b_start, _) in zip(chain, chain[1:])]
     if any(link != "of" for link in links):
         # Summaries' "Town (Region)" and "Town, Region" chains are often tagged ORG.
         return False

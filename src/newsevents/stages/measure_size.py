@@ -57,7 +57,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from newsevents.errors import Errors, InputError
-from newsevents.stages.common import span_of
+from newsevents.stages.common import doc_text, span_of
 from newsevents.types import PLOVER_TYPES, Event, Size
 
 Kind = Literal["killed", "injured", "arrested"]
@@ -488,7 +488,7 @@ class SizeMeasurer:
         shared: dict[int, dict[Kind, int]] = {}
         sentences = _sentences(doc)
         for index, (start, end, sent) in enumerate(sentences):
-            counts = find_counts(doc.text, start, end)
+            counts = find_counts(doc_text(doc), start, end)
             if sent is not None:
                 counts.extend(parse_counts(sent))
             if not counts:
@@ -503,10 +503,10 @@ class SizeMeasurer:
                 if before:
                     latest = max(before, key=lambda i: events[i].trigger.start)
                     own.setdefault(latest, []).extend(counts)
-            motive = _MOTIVE.search(doc.text, start, end)
+            motive = _MOTIVE.search(doc_text(doc), start, end)
             totals = merge_size(Size(), (count for count in counts
                                          if motive is None or count.start < motive.start()))
-            for i in _incident(doc.text, events, eligible, sentences, index):
+            for i in _incident(doc_text(doc), events, eligible, sentences, index):
                 inherited = shared.setdefault(i, {})
                 for kind in SHARED_KINDS[events[i].type]:
                     value = getattr(totals, kind)
@@ -532,7 +532,7 @@ def _resolve_anaphors(doc: Doc, events: list[Event], eligible: Sequence[int]) ->
     was claimed by …") names the incident already described, so it shares the
     figures of the latest ASSAULT event with figures earlier in its paragraph.
     """
-    text = doc.text
+    text = doc_text(doc)
     latest: Event | None = None
     for i in sorted(eligible, key=lambda i: events[i].trigger.start):
         event = events[i]
@@ -552,7 +552,7 @@ def _resolve_anaphors(doc: Doc, events: list[Event], eligible: Sequence[int]) ->
 
 def _is_anaphor(doc: Doc, event: Event) -> bool:
     trigger = event.trigger
-    if " " in trigger.text.strip() or not _ANAPHOR.search(doc.text, max(0, trigger.start - 30),
+    if " " in trigger.text.strip() or not _ANAPHOR.search(doc_text(doc), max(0, trigger.start - 30),
                                                           trigger.start):
         return False
     if doc.has_annotation("POS"):
@@ -623,10 +623,10 @@ def _sentences(doc: Doc) -> list[tuple[int, int, SpacySpan | None]]:
         return [(sent.start_char, sent.end_char, sent if parsed else None) for sent in doc.sents]
     bounds: list[tuple[int, int, SpacySpan | None]] = []
     start = 0
-    for m in re.finditer(r"[.!?](?=[\"”’')]?\s+[\"“‘A-Z0-9])|\n+", doc.text):
+    for m in re.finditer(r"[.!?](?=[\"”’')]?\s+[\"“‘A-Z0-9])|\n+", doc_text(doc)):
         bounds.append((start, m.end(), None))
         start = m.end()
-    bounds.append((start, len(doc.text), None))
+    bounds.append((start, len(doc_text(doc)), None))
     return bounds
 
 

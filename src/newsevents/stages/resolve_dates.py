@@ -40,7 +40,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from newsevents.stages.common import CALENDAR_WORDS
+from newsevents.stages.common import CALENDAR_WORDS, doc_text
 from newsevents.types import DatePrecision, Event, EventDate
 
 MONTHS: dict[str, int] = {
@@ -328,7 +328,7 @@ class DateResolver:
             dataclasses.replace(event, date=date_event(doc, event, mentions, events, published))
             for event in events
         ]
-        carried = carry_narrative_dates(doc.text, dated, mentions)
+        carried = carry_narrative_dates(doc_text(doc), dated, mentions)
         doc._.events = date_statements(carried, mentions)
         return doc
 
@@ -396,7 +396,7 @@ def find_dates(
     fallback: Callable[[str, dt.date | None, bool], Resolution | None] | None = None,
 ) -> list[DateMention]:
     """Every date expression in ``doc``, in text order, resolved against ``published``."""
-    text = doc.text
+    text = doc_text(doc)
     found: list[tuple[int, int, int, _Resolver, re.Match[str]]] = []
     for rank, (pattern, resolver) in enumerate(PATTERNS):
         for m in pattern.finditer(text):
@@ -442,7 +442,7 @@ def _worth_parsing(text: str) -> bool:
 def _mention(doc: Doc, start: int, end: int, resolution: Resolution | None) -> DateMention:
     value, precision = resolution if resolution is not None else (None, None)
     return DateMention(
-        text=doc.text[start:end], start=start, end=end, value=value, precision=precision,
+        text=doc_text(doc)[start:end], start=start, end=end, value=value, precision=precision,
         reporting=_is_reporting(doc, start, end),
     )
 
@@ -463,7 +463,7 @@ def _is_future(doc: Doc, start: int, end: int) -> bool:
         head = _clause_head(token)
         words = [head, *head.children]
         return any(word.lower_ in _FUTURE_WORDS for word in words)
-    text = doc.text
+    text = doc_text(doc)
     bounds = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)]
     clause_start = bounds[-1] if bounds else 0
     stop = _CLAUSE_BREAK.search(text, end)
@@ -488,7 +488,7 @@ def _is_reporting(doc: Doc, start: int, end: int) -> bool:
             if ancestor.lemma_.lower() in REPORTING_LEMMAS or ancestor.lower_ in REPORTING_LEMMAS:
                 return True
         return False
-    return bool(_REPORTING_BEFORE.search(doc.text[max(0, start - 40):start]))
+    return bool(_REPORTING_BEFORE.search(doc_text(doc)[max(0, start - 40):start]))
 
 
 def _ancestors_to_clause(token: Token) -> Iterable[Token]:
@@ -542,7 +542,7 @@ def _tied(doc: Doc, mention: DateMention, trigger_start: int, trigger_end: int) 
             and _directly_under(date_token, head)
     low, high = (mention.end, trigger_start) if mention.end <= trigger_start \
         else (trigger_end, mention.start)
-    return not re.search(r"[,;:()\u2014]|\s-\s", doc.text[low:high])
+    return not re.search(r"[,;:()\u2014]|\s-\s", doc_text(doc)[low:high])
 
 
 def date_event(
@@ -573,7 +573,8 @@ def date_event(
                         for other in others)]
     if free:
         plain = [m for m in free if not m.reporting]
-        leading = [m for m in plain if _LEADING.fullmatch(doc.text, event.sentence.start, m.start)]
+        text = doc_text(doc)
+        leading = [m for m in plain if _LEADING.fullmatch(text, event.sentence.start, m.start)]
         if leading:
             return _event_date(leading[0], "sentence_opening")
         if plain:
