@@ -133,3 +133,11 @@ def test_pipeline_a_stage_before_what_it_reads_raises_e010():
     stages = [s for s in registrations.STAGES if "extract_events" not in s]
     with pytest.raises(InputError, match=r"E010.*geolocate needs doc\._\.events"):
         pipeline.build_nlp(stages=stages)
+
+
+def test_pipeline_a_doc_coded_without_process_gets_an_article_of_its_own_text(nlp):
+    doc = nlp("Arnor troops shelled Gondor on Tuesday.")
+    assert doc._.article.id == "doc" and doc._.article.text == doc.text
+    assert doc._.article.published is None
+    assert [event.type for event in doc._.events] == ["ASSAULT"]
+    assert doc._.events[0].date.reason == "no_publication_date"
