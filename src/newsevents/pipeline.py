@@ -59,9 +59,6 @@ def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGE
     except OSError as e:
         raise NewsEventsError(Errors.E002.format(model=model)) from e
     nlp.add_pipe(parse.FACTORY, name="split_lines", before="parser")
-    parse.keep_hyphenated_words(nlp, {(trigger.lemma, trigger.pos)
-                                      for trigger in load_lexicon().triggers
-                                      if "-" in trigger.lemma})
     settings = dict(config or {})
     for factory in stages:
         name = _short_name(factory)
@@ -69,6 +66,12 @@ def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGE
     if settings:
         raise InputError(Errors.E011.format(names=", ".join(sorted(settings)),
                                             stages=", ".join(nlp.pipe_names)))
+    # The tokenizer keeps whole the hyphenated triggers of the lexicon the
+    # extract_events stage was given (its config may name another one).
+    extractor = nlp.get_pipe("extract_events") if "extract_events" in nlp.pipe_names else None
+    lexicon = extractor.lexicon if extractor is not None else load_lexicon()
+    parse.keep_hyphenated_words(nlp, {(trigger.lemma, trigger.pos)
+                                      for trigger in lexicon.triggers if "-" in trigger.lemma})
     _declare_ruler_assigns(nlp)
     check_pipeline(nlp)
     return nlp
