@@ -175,8 +175,7 @@ def process(
     ``PipelineSpec``), or the default pipeline when ``nlp`` is None.
     """
     if workers > 1:
-        spec = PipelineSpec.of(nlp) if nlp is not None else None
-        yield from _process_parallel(articles, workers=workers, batch_size=batch_size, spec=spec)
+        yield from _process_parallel(articles, nlp=nlp, workers=workers, batch_size=batch_size)
         return
     nlp = nlp or build_nlp()
     yield from _process_serial(articles, nlp=nlp, batch_size=batch_size)
@@ -332,8 +331,10 @@ def _process_chunk(chunk: list[Article], batch_size: int) -> list[ArticleResult]
 
 
 def _process_parallel(
-    articles: Iterable[Article], *, workers: int, batch_size: int, spec: PipelineSpec | None
+    articles: Iterable[Article], *, nlp: Language | None, workers: int, batch_size: int
 ) -> Iterator[ArticleResult]:
+    """Code in ``workers`` processes, each running ``nlp`` (or the default pipeline)."""
+    spec = PipelineSpec.of(nlp) if nlp is not None else None
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
         jobs = pool.imap(
