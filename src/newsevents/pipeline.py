@@ -142,21 +142,25 @@ class PipelineSpec:
         """The pipeline this spec was taken from.
 
         The spaCy model's components are rebuilt from the config and filled with
-        ``data``; the newsevents stages after them are added with their settings
-        as values (see the class docstring).
+        ``data``; the newsevents stages (``newsevents_*`` factories) are added in
+        their places with their settings as values (see the class docstring).
         """
         registrations.register_extensions()
         names = list(self.config["nlp"]["pipeline"])
-        model_names = [name for name in names if name in SPACY_COMPONENTS]
+        components = self.config["components"]
+        ours = {name for name in names if components[name]["factory"].startswith("newsevents_")}
         model_config = self.config.copy()
-        model_config["nlp"]["pipeline"] = model_names
-        model_config["components"] = {name: self.config["components"][name]
-                                      for name in model_names}
+        model_config["nlp"]["pipeline"] = [name for name in names if name not in ours]
+        model_config["components"] = {name: components[name] for name in names
+                                      if name not in ours}
         nlp = spacy.util.load_model_from_config(model_config, auto_fill=False)
         nlp.from_bytes(self.data)
-        for name in names[len(model_names):]:
-            settings = dict(self.config["components"][name])
-            nlp.add_pipe(settings.pop("factory"), name=name, config=settings)
+        for index, name in enumerate(names):
+            if name not in ours:
+                continue
+            following = next((n for n in names[index + 1:] if n not in ours), None)
+            settings = dict(components[name])
+            nlp.add_pipe(settings.pop("factory"), name=name, config=settings, before=following)
         _declare_ruler_assigns(nlp)
         check_pipeline(nlp)
         return nlp
