@@ -436,8 +436,8 @@ def watch(sources: tuple[str, ...], db_path: str, every: str, pause: float, once
 
 
 @cli.command(name="eval")
-@click.argument("gold", required=False, metavar="[GOLD.jsonl]")
-@click.option("--kind", type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd"]),
+@click.argument("gold", nargs=-1, metavar="[GOLD.jsonl...]")
+@click.option("--kind", type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd", "actors"]),
               default=None, help="What GOLD is (guessed from its file name if omitted).")
 @click.option("--gold-dir", default=None, help="Directory holding the four gold files.")
 @click.option("--check-floors", "floors_path", default=None,
@@ -459,6 +459,7 @@ def eval_command(**options: object) -> None:
     Example:
       newsevents eval ../shared/eval/plover_gsr_dev.jsonl --kind plover-gsr --errors 10
       newsevents eval --gold-dir ../shared/eval --check-floors eval/floors.json
+      newsevents eval eval/actors/tune.jsonl --kind actors --errors 20
     """
     from newsevents.evaluate.command import run_eval_command
 
