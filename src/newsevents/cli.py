@@ -323,7 +323,8 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
 @click.option("--format", "export_format", required=True,
               type=click.Choice(EXPORT_FORMATS),
               help="plover-jsonl: one PLOVER JSON per event; gdelt: GDELT 2.0 events TSV "
-                   "(61 columns, no header); parquet: the events table.")
+                   "(61 columns, no header); polecat: POLECAT events TSV (40 columns, "
+                   "header row); parquet: the events table.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
               help="The file to write.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")

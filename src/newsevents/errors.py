@@ -204,6 +204,10 @@ class Errors:
             "there (case included), or fix the context.")
     E422 = ("E422: Actor gold file '{path}' line {line} repeats id '{id}' of line {first}. "
             "Give every case its own id.")
+    # export data (E423 kept in this range: the POLECAT export's COW table)
+    E423 = ("E423: The Correlates of War code table '{path}' is missing or malformed "
+            "({detail}). Reinstall newsevents, or rebuild the table with "
+            "scripts/build_cow_codes.py.")
     W401 = ("W401: Gold file for '{kind}' ({path}) differs from the one the floors were "
             "measured on (sha256 {expected}… vs {actual}…); scores may not be comparable. "
             "Run --update-floors once the new file is intended.")

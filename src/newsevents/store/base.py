@@ -161,7 +161,8 @@ class EventStore(ABC):
 
     @abstractmethod
     def export_rows(self, query: EventQuery = ALL_EVENTS) -> list[dict[str, Any]]:
-        """Matching events with every stored column, their article's and cluster counts."""
+        """Matching events with every stored column, their article's columns (``language``,
+        ``article_actors`` JSON, ``article_places`` names in order) and cluster counts."""
 
     @abstractmethod
     def copy_events_to_parquet(self, out: str, query: EventQuery = ALL_EVENTS) -> int:

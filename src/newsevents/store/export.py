@@ -1,4 +1,5 @@
-"""Events out of the store: query listings, PLOVER JSON lines, GDELT 2.0 TSV, Parquet.
+"""Events out of the store: query listings, PLOVER JSON lines, GDELT 2.0 and POLECAT TSV,
+Parquet.
 
 Exports hide events of syndicated copies (``articles.duplicate_of``) unless
 asked, so one wire story carried by five outlets is one set of events. Each
@@ -21,14 +22,14 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from newsevents.errors import Errors, InputError, ResourceError
 from newsevents.store.base import ALL_EVENTS, EventQuery, EventStore
 from newsevents.types import to_jsonable
 
-ExportFormat = Literal["plover-jsonl", "gdelt", "parquet"]
-EXPORT_FORMATS: tuple[str, ...] = ("plover-jsonl", "gdelt", "parquet")
+ExportFormat = Literal["plover-jsonl", "gdelt", "polecat", "parquet"]
+EXPORT_FORMATS: tuple[str, ...] = ("plover-jsonl", "gdelt", "polecat", "parquet")
 
 #: The 61 columns of a GDELT 2.0 Events record, in the standard order.
 GDELT_COLUMNS: tuple[str, ...] = (
@@ -201,13 +202,16 @@ def export_events(store: EventStore, out: str | Path, *, export_format: ExportFo
             count = store.copy_events_to_parquet(temporary, query)
         else:
             rows = store.export_rows(query)
-            lines: Iterable[str] = (
-                (json.dumps(plover_record(row), ensure_ascii=False) for row in rows)
-                if export_format == "plover-jsonl"
-                else ("\t".join(gdelt_row(row)) for row in rows)
-            )
-            with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
-                stream.writelines(line + "\n" for line in lines)
+            with open(temporary, "w", encoding="utf-8", newline="") as stream:
+                if export_format == "polecat":
+                    _write_polecat(stream, rows)
+                else:
+                    lines: Iterable[str] = (
+                        (json.dumps(plover_record(row), ensure_ascii=False) for row in rows)
+                        if export_format == "plover-jsonl"
+                        else ("\t".join(gdelt_row(row)) for row in rows)
+                    )
+                    stream.writelines(line + "\n" for line in lines)
             count = len(rows)
         os.replace(temporary, target)
     except OSError as e:
@@ -216,6 +220,15 @@ def export_events(store: EventStore, out: str | Path, *, export_format: ExportFo
         if os.path.exists(temporary):
             os.unlink(temporary)
     return count
+
+
+def _write_polecat(stream: IO[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    """A header row and one row per event; csv quotes the rare field holding a '"'."""
+    from newsevents.store.polecat import POLECAT_COLUMNS, polecat_row
+
+    writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
+    writer.writerow(POLECAT_COLUMNS)
+    writer.writerows(polecat_row(row) for row in rows)
 
 
 def _actors(text: str | None) -> list[dict[str, Any]]:
