@@ -324,7 +324,8 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
               type=click.Choice(EXPORT_FORMATS),
               help="plover-jsonl: one PLOVER JSON per event; gdelt: GDELT 2.0 events TSV "
                    "(61 columns, no header); polecat: POLECAT events TSV (40 columns, "
-                   "header row); parquet: the events table.")
+                   "header row); parquet: the events table; quotes-jsonl: one JSON per "
+                   "quote with its coded speaker.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
               help="The file to write.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
@@ -332,7 +333,7 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
               help="Also export events of articles linked as syndicated copies.")
 def export(db_path: str, export_format: str, out_path: str, force: bool,
            include_duplicates: bool) -> None:
-    """Write the stored events to a file for other tools.
+    """Write the stored events (or, with --format quotes-jsonl, the quotes) to a file.
 
     \b
     Example:
@@ -344,7 +345,8 @@ def export(db_path: str, export_format: str, out_path: str, force: bool,
     query = EventQuery(include_duplicates=include_duplicates)
     count = _read_store(db_path, lambda store: export_events(
         store, out_path, export_format=export_format, force=force, query=query))
-    click.echo(f"{count} events written to {out_path}")
+    noun = "quotes" if export_format == "quotes-jsonl" else "events"
+    click.echo(f"{count} {noun} written to {out_path}")
 
 
 @cli.command()

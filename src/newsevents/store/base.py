@@ -165,6 +165,11 @@ class EventStore(ABC):
         ``article_actors`` JSON, ``article_places`` names in order) and cluster counts."""
 
     @abstractmethod
+    def quote_rows(self, *, include_duplicates: bool = False) -> list[dict[str, Any]]:
+        """Every stored quote (speaker as actor JSON) with its article's ``url``, ``outlet``,
+        ``title`` and ``published``, in publication, article and quote order."""
+
+    @abstractmethod
     def copy_events_to_parquet(self, out: str, query: EventQuery = ALL_EVENTS) -> int:
         """Write matching events' columns to a Parquet file; the number of rows."""
 

@@ -580,6 +580,13 @@ class DuckDBStore(EventStore):
             "FROM events e JOIN articles a ON a.id = e.article_id "
             f"LEFT JOIN c ON c.cluster_id = e.cluster_id {where}", params)
 
+    def quote_rows(self, *, include_duplicates: bool = False) -> list[dict[str, Any]]:
+        where = "" if include_duplicates else "WHERE a.duplicate_of IS NULL "
+        return self._rows(
+            "SELECT q.*, a.url, a.outlet, a.title, a.published FROM quotes q "
+            f"JOIN articles a ON a.id = q.article_id {where}"
+            "ORDER BY a.published NULLS LAST, q.article_id, q.position", [])
+
     def copy_events_to_parquet(self, out: str, query: EventQuery = ALL_EVENTS) -> int:
         """Write matching events (all event columns) with DuckDB's own Parquet writer."""
         where, params = self._where(query)

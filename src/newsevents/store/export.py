@@ -1,5 +1,5 @@
 """Events out of the store: query listings, PLOVER JSON lines, GDELT 2.0 and POLECAT TSV,
-Parquet.
+Parquet; and the quotes with their coded speakers as JSON lines.
 
 Exports hide events of syndicated copies (``articles.duplicate_of``) unless
 asked, so one wire story carried by five outlets is one set of events. Each
@@ -28,8 +28,9 @@ from newsevents.errors import Errors, InputError, ResourceError
 from newsevents.store.base import ALL_EVENTS, EventQuery, EventStore
 from newsevents.types import to_jsonable
 
-ExportFormat = Literal["plover-jsonl", "gdelt", "polecat", "parquet"]
-EXPORT_FORMATS: tuple[str, ...] = ("plover-jsonl", "gdelt", "polecat", "parquet")
+ExportFormat = Literal["plover-jsonl", "gdelt", "polecat", "parquet", "quotes-jsonl"]
+EXPORT_FORMATS: tuple[str, ...] = ("plover-jsonl", "gdelt", "polecat", "parquet",
+                                   "quotes-jsonl")
 
 #: The 61 columns of a GDELT 2.0 Events record, in the standard order.
 GDELT_COLUMNS: tuple[str, ...] = (
@@ -187,7 +188,9 @@ def export_events(store: EventStore, out: str | Path, *, export_format: ExportFo
                   force: bool = False, query: EventQuery = ALL_EVENTS) -> int:
     """Write the events ``query`` selects to ``out``; the number of events written.
 
-    Refuses to replace an existing file unless ``force`` (E304).
+    ``quotes-jsonl`` writes quotes instead (only ``query.include_duplicates``
+    applies) and returns the number of quotes. Refuses to replace an existing
+    file unless ``force`` (E304).
     """
     target = Path(out)
     if target.exists() and not force:
@@ -200,6 +203,12 @@ def export_events(store: EventStore, out: str | Path, *, export_format: ExportFo
         if export_format == "parquet":
             os.unlink(temporary)
             count = store.copy_events_to_parquet(temporary, query)
+        elif export_format == "quotes-jsonl":
+            quotes = store.quote_rows(include_duplicates=query.include_duplicates)
+            with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
+                stream.writelines(json.dumps(quote_record(row), ensure_ascii=False) + "\n"
+                                  for row in quotes)
+            count = len(quotes)
         else:
             rows = store.export_rows(query)
             with open(temporary, "w", encoding="utf-8", newline="") as stream:
@@ -254,6 +263,32 @@ def _plover_actor(actor: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _speaker(text: str | None) -> dict[str, Any] | None:
+    """A stored speaker (actor JSON) as an exported actor, with the person's role."""
+    if not text:
+        return None
+    actor = json.loads(text)
+    return {**_plover_actor(actor), "role": actor.get("role")}
+
+
+def quote_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One quote with its coded speaker (the ``quotes-jsonl`` export line)."""
+    return {
+        "article_id": row["article_id"],
+        "position": row["position"],
+        "text": row["text"],
+        "start": row["start_char"],
+        "end": row["end_char"],
+        "speaker": _speaker(row.get("speaker")),
+        "story": {
+            "url": row.get("url"),
+            "outlet": row.get("outlet"),
+            "title": row.get("title"),
+            "published": row["published"].isoformat() if row.get("published") else None,
+        },
+    }
+
+
 def plover_record(row: Mapping[str, Any]) -> dict[str, Any]:
     """One event in a PLOVER-style JSON shape (the ``plover-jsonl`` export line)."""
     source = _actors(row.get("source_actors"))
@@ -299,6 +334,7 @@ def plover_record(row: Mapping[str, Any]) -> dict[str, Any]:
         "confidence": row.get("confidence"),
         "negated": row.get("negated"),
         "hypothetical": row.get("hypothetical"),
+        "reported_by": _speaker(row.get("reported_by")),
         "cluster_id": row.get("cluster_id"),
     }
 

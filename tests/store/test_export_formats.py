@@ -1,10 +1,11 @@
-"""The POLECAT export: 40 tab-separated columns with a header, readable by Python's csv."""
+"""The POLECAT TSV export (40 columns, header, readable by Python's csv) and coded speakers."""
 
 from __future__ import annotations
 
 import csv
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -39,11 +40,13 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def exported(tmp_path: Path) -> list[dict[str, str]]:
+def db(tmp_path: Path) -> Path:
+    """One article: an event with a place and a speaker, and one of a compound actor."""
     result = make_result(1, outlet="Lyon Courier")
     article = result.article
     first = dataclasses.replace(make_event(article, 1, location=LYON), source=(FRANCE,),
-                                target=(MINISTER, NGO), contexts=("border", "migration"))
+                                target=(MINISTER, NGO), contexts=("border", "migration"),
+                                reported_by=MINISTER)
     second = dataclasses.replace(make_event(article, 2, location=None, day=None),
                                  source=(ALLIES,), target=(), quad_class=1, goldstein=3.4,
                                  mode=None)
@@ -51,9 +54,15 @@ def exported(tmp_path: Path) -> list[dict[str, str]]:
                                  actors=(FRANCE, MINISTER, NGO, ALLIES), places=(LYON,),
                                  quotes=(Quote("We will hold", 0, 12, MINISTER),))
     path = tmp_path / "events.duckdb"
-    out = tmp_path / "events.tsv"
     with DuckDBStore(str(path)) as store:
         store.write(result)
+    return path
+
+
+@pytest.fixture
+def exported(db: Path, tmp_path: Path) -> list[dict[str, str]]:
+    out = tmp_path / "events.tsv"
+    with DuckDBStore(str(db)) as store:
         assert export_events(store, out, export_format="polecat") == 2
     return _read(out)
 
@@ -155,3 +164,14 @@ def test_polecat_export_of_the_sample_articles(nlp, tmp_path):
     assert all(row["Quad Code"] in set(polecat.QUAD_CODES.values()) | {""} for row in rows)
     assert all(row["Language"] == "en" for row in rows)
     assert any(row["GeoNames ID"] and row["Latitude"] for row in rows)
+
+
+def test_plover_jsonl_carries_the_coded_speaker(db: Path, tmp_path: Path):
+    out = tmp_path / "events.jsonl"
+    with DuckDBStore(str(db)) as store:
+        export_events(store, out, export_format="plover-jsonl")
+    first, second = (json.loads(line) for line in out.read_text("utf-8").splitlines())
+    assert first["reported_by"] == {"name": "Faramir", "text": "Minister Faramir",
+                                    "code": "GONGOV", "country": "GON", "sector": "GOV",
+                                    "kind": "person", "role": "minister"}
+    assert second["reported_by"] is None
