@@ -11,6 +11,7 @@ offsets into the whole text.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -228,13 +229,30 @@ def _process_chunk(chunk: list[Article], batch_size: int) -> list[ArticleResult]
 def _process_parallel(
     articles: Iterable[Article], *, workers: int, batch_size: int
 ) -> Iterator[ArticleResult]:
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init_worker) as pool:
-        jobs = pool.imap(
-            _ChunkJob(batch_size), chunked(articles, batch_size), chunksize=1
-        )
-        for results in jobs:
-            yield from results
+    global _WORKER_NLP
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker)
+    else:
+        # Load the model and the knowledge bases once, here, and fork the workers
+        # from this process (as spaCy's own ``n_process`` does): they start at once
+        # and share those pages copy-on-write instead of each loading ~450 MB.
+        # Frozen objects are left alone by the workers' garbage collector, whose
+        # bookkeeping would otherwise write to (and so copy) every shared page.
+        _WORKER_NLP = build_nlp()
+        gc.freeze()
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        finally:
+            gc.unfreeze()
+    try:
+        with pool:
+            jobs = pool.imap(
+                _ChunkJob(batch_size), chunked(articles, batch_size), chunksize=1
+            )
+            for results in jobs:
+                yield from results
+    finally:
+        _WORKER_NLP = None
 
 
 @dataclasses.dataclass(frozen=True)
