@@ -5,23 +5,30 @@ Usage::
     python bench/throughput.py                     # 400 articles, 1 and 2 workers, a table
     python bench/throughput.py --articles 100 --workers 2 --json
 
-Every measurement runs in a fresh child process, so one mode's model,
-caches and worker pool cannot speed up or slow down the next, and the peak
-memory of a measurement is that child's process tree alone (sampled with
-psutil every 20 ms, summing the RSS of the child and all its workers).
+Three modes: ``spacy`` (bare ``nlp.pipe``), ``pipeline`` (``process()``, every
+newsevents stage) and ``run`` (the ``newsevents run`` command end to end:
+ingest from JSONL, code, store into DuckDB). Every measurement runs in a
+fresh child process, so one mode's model, caches and worker pool cannot
+speed up or slow down the next, and the peak memory of a measurement is
+that child's process tree alone (sampled with psutil every 20 ms: the summed
+RSS of the child and all its workers, and every 200 ms their summed PSS).
 
-Both modes are timed the same way, from before the model is loaded to the
-last result, and split into:
+The spacy and pipeline modes are timed the same way, from before the model is
+loaded to the last result, and split into:
 
-- ``startup_s``: until the first result arrives (model load, worker spawn,
+- ``startup_s``: until the first result arrives (model load, worker start,
   first batch);
 - ``seconds``: from the first result to the last, the steady state. The
   words/s and articles/s columns divide the words and articles after the
   first result by this, so start-up is excluded equally from both modes;
 - ``total_s``: the two together, for the cost a user sees on a short run.
 
-The goal (see bench/README.md): the full pipeline keeps at least 0.6× the
-words/s of bare spaCy with 2 workers.
+The run mode is timed from the command's launch to its exit; its steady state
+is the span between the first and the last stored batch (see ``measure_run``).
+
+The goals (issue 12, see bench/README.md), with 2 workers: the pipeline keeps
+at least 0.8× the words/s of bare spaCy in steady state and 0.75× with start-up,
+in at most 500 MiB per worker, and ``newsevents run`` keeps 0.9× the pipeline's.
 """
 
 from __future__ import annotations

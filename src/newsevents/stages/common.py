@@ -69,7 +69,11 @@ def heading_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def in_ranges(char: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= char < end for start, end in ranges)
+    # A loop, not any(): this runs once per token and per stage.
+    for start, end in ranges:
+        if start <= char < end:
+            return True
+    return False
 
 
 class HasOffsets(Protocol):
