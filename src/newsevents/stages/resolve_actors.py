@@ -14,13 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import datetime as dt
+
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from newsevents.kb.actors import ActorKB, KnownActor, is_acronym, load_actor_kb
+from newsevents.kb.actor_kb import KbEntry, is_acronym
+from newsevents.kb.actors import ActorKB, load_actor_kb
 from newsevents.kb.countries import Countries, load_countries
 from newsevents.stages.common import doc_text, heading_ranges, in_ranges
 from newsevents.types import Actor, ActorKind
@@ -37,6 +40,10 @@ RELABEL_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "EVE
 # Acronyms shorter than this ("IS", "PA") are too often ordinary capitals to mark.
 MIN_MARKED_ACRONYM = 3
 PERSONAL_NAMES_THAT_ARE_COUNTRIES = {"Jordan", "Chad", "Georgia", "Israel", "Kenya", "India"}
+FORMER_WORDS = {"former", "ex", "then"}
+# Sectors an organisation keeps when it modifies a group noun: "ECOWAS leaders"
+# and "an Amnesty International spokesperson" speak for the organisation.
+ORGANISATION_SECTORS = {"IGO", "NGO", "PTY", "REB", "CRM"}
 
 
 @dataclass
@@ -53,6 +60,7 @@ class _Draft:
     role: str | None = None
     reason: str | None = None
     country_from: str | None = None
+    known_former: bool = False
 
 
 @Language.factory(
@@ -73,8 +81,12 @@ class ActorResolver:
         self.kb = kb
         self.gazetteer = gazetteer
         self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
+        self._day: dt.date | None = None
 
     def __call__(self, doc: Doc) -> Doc:
+        # dated roles are judged against the article's publication date (issue 10)
+        article = doc._.article
+        self._day = article.published if article is not None else None
         self._mark_known_organisations(doc)
         headings = heading_ranges(doc_text(doc))
         entity_of = {token.i: ent for ent in doc.ents for token in ent}
@@ -228,9 +240,19 @@ class ActorResolver:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj" and pobj.i in entity_of:
                         self._fold(draft, entity_of.get(pobj.i), pobj.i, head.doc)
-        if draft.kind == "person" and draft.sector is None and draft.role:
-            draft.sector = self.kb.sector_of_title(draft.role)
+        if draft.kind == "person":
+            self._date_person(draft, head.doc)
         return draft
+
+    def _date_person(self, draft: _Draft, doc: Doc) -> None:
+        """ "Former President X" is ELI; a KB role that ended gives way to a title in the text."""
+        before = doc[draft.first:draft.head.i]
+        if any(t.lower_ in FORMER_WORDS or t.lower_.startswith("ex-") for t in before):
+            draft.sector = "ELI"
+            return
+        title = self.kb.sector_of_title(draft.role) if draft.role else None
+        if title and (draft.sector is None or draft.known_former):
+            draft.sector = title
 
     def _describe_entity(self, draft: _Draft, ent: Span) -> None:
         text = ent.text
@@ -326,12 +348,13 @@ class ActorResolver:
                     return sector
         return None
 
-    def _apply_known(self, draft: _Draft, known: KnownActor) -> None:
+    def _apply_known(self, draft: _Draft, known: KbEntry) -> None:
+        coding = known.coding_on(self._day)
         draft.name = known.name
-        draft.sector = known.sector
-        draft.role = draft.role or known.role
-        if known.country:
-            draft.countries = [known.country]
+        draft.sector = coding.sector
+        draft.known_former = coding.former
+        if coding.country:
+            draft.countries = [coding.country]
             draft.country_from = "knowledge_base"
 
     def _fold(self, draft: _Draft, ent: Span | None, i: int, doc: Doc) -> None:
@@ -344,6 +367,8 @@ class ActorResolver:
                 _add_countries(draft, sub.countries)
                 draft.country_from = draft.country_from or sub.country_from or "modifier"
             if draft.kind == "group" and sub.kind == "organisation" and sub.sector:
+                if sub.sector in ORGANISATION_SECTORS:
+                    draft.sector = sub.sector
                 draft.sector = draft.sector or sub.sector
             elif draft.kind == "person" and sub.sector and not draft.sector:
                 draft.sector = sub.sector
@@ -519,11 +544,13 @@ class ActorResolver:
                     continue
             if actor.kind == "person" and actor.name:
                 for earlier in reversed(persons):
-                    if _same_person(earlier.name, actor.name):
+                    # the KB's spelling may differ from the text's ("Glass", "Glas")
+                    if _same_person(earlier.name, actor.name) or _same_person(
+                            _strip_possessive(earlier.text), actor.name):
                         actor = replace(
                             actor, name=earlier.name,
-                            country=actor.country or earlier.country,
-                            sector=actor.sector or earlier.sector,
+                            country=earlier.country or actor.country,
+                            sector=earlier.sector or actor.sector,
                             role=actor.role or earlier.role,
                             reason=actor.reason or "coreference")
                         break
