@@ -9,6 +9,7 @@ PAK/GOV; "Polish and Czech officials" is a compound of POL/GOV and
 CZE/GOV. Later mentions ("Martin", "he") inherit from the first full one.
 """
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -41,6 +42,13 @@ RELABEL_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "EVE
 MIN_MARKED_ACRONYM = 3
 PERSONAL_NAMES_THAT_ARE_COUNTRIES = {"Jordan", "Chad", "Georgia", "Israel", "Kenya", "India"}
 FORMER_WORDS = {"former", "ex", "then"}
+# "KABUL —", "Goma, Congo (Reuters) -": a place that opens a line and says where
+# the report was filed, never an actor (issue 10); it still gives the context country.
+DATELINE = re.compile(
+    r"^[ \t]*(?P<city>[A-Z][A-Za-z'.\- ]{1,40}?)(?:\s*,\s*(?P<region>[A-Z][A-Za-z'.\- ]{1,40}?))?"
+    r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\)\s*)?(?:[—–]|--?)\s",
+    re.MULTILINE)
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Sectors an organisation keeps when it modifies a group noun: "ECOWAS leaders"
 # and "an Amnesty International spokesperson" speak for the organisation.
 ORGANISATION_SECTORS = {"IGO", "NGO", "PTY", "REB", "CRM"}
@@ -82,6 +90,7 @@ class ActorResolver:
         self.gazetteer = gazetteer
         self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
         self._day: dt.date | None = None
+        self._dateline_ends: set[int] = set()
 
     def __call__(self, doc: Doc) -> Doc:
         # dated roles are judged against the article's publication date (issue 10)
@@ -90,7 +99,9 @@ class ActorResolver:
         self._mark_known_organisations(doc)
         headings = heading_ranges(doc_text(doc))
         entity_of = {token.i: ent for ent in doc.ents for token in ent}
-        heads = self._candidate_heads(doc, entity_of, headings)
+        datelines = self._datelines(doc)
+        self._dateline_ends = {end for _, end in datelines}
+        heads = self._candidate_heads(doc, entity_of, headings + list(datelines))
         owners = {i: self._owner(doc[i], heads) for i in heads}
         # each owner with the candidate heads folded into it, in text order
         folded: dict[int, list[int]] = {}
@@ -98,7 +109,7 @@ class ActorResolver:
             folded.setdefault(owners[i], []).append(i)
         drafts = {i: self._draft(doc[i], entity_of, folded[i])
                   for i in sorted(heads) if owners[i] == i}
-        self._fill_missing_countries(doc, drafts)
+        self._fill_missing_countries(doc, drafts, list(datelines.values()))
         actors = [self._actor(doc, draft) for draft in drafts.values() if self._keep(draft)]
         actors = self._resolve_later_mentions(doc, actors, headings)
         doc._.actors = sorted(actors, key=lambda a: a.start)
@@ -135,6 +146,25 @@ class ActorResolver:
             added.append(span)
         if added:
             doc.ents = sorted(ents + added, key=lambda ent: ent.start)
+
+    def _datelines(self, doc: Doc) -> dict[tuple[int, int], str | None]:
+        """Character ranges of the datelines' places, each with the country it names."""
+        found: dict[tuple[int, int], str | None] = {}
+        for match in DATELINE.finditer(doc_text(doc)):
+            city = match.group("city")
+            country = None
+            for text in (match.group("region"), city.title()):
+                matched = self.countries.match(text) if text else None
+                if matched is not None:
+                    country = matched[0].iso3
+                    break
+            span = doc.char_span(match.start("city"), match.end("city"), alignment_mode="expand")
+            tagged = span is not None and any(ent.label_ in PLACE_LABELS for ent in span.ents)
+            if city.isupper() or tagged:
+                found[(match.start(), match.end())] = country or self._place_country(city.title())
+            elif country:
+                found[(match.start(), match.end())] = country
+        return found
 
     def _known_matchers(self, doc: Doc) -> tuple[PhraseMatcher, PhraseMatcher]:
         if self._matchers is None:
@@ -438,7 +468,8 @@ class ActorResolver:
 
     # -- context ------------------------------------------------------------
 
-    def _fill_missing_countries(self, doc: Doc, drafts: dict[int, _Draft]) -> None:
+    def _fill_missing_countries(self, doc: Doc, drafts: dict[int, _Draft],
+                                dateline_countries: list[str | None]) -> None:
         """Sector groups and titled persons with no stated country take the context's.
 
         "Police fired tear gas in Lagos" is Nigerian police: the country of a
@@ -446,7 +477,7 @@ class ActorResolver:
         person takes only a place's country ("Interior Minister X told
         reporters in Nairobi"), never another actor's.
         """
-        article_countries: Counter[str] = Counter()
+        article_countries: Counter[str] = Counter(c for c in dateline_countries if c)
         sentence_countries: dict[int, set[str]] = {}
         sentence_places: dict[int, set[str]] = {}
         for draft in drafts.values():
@@ -488,6 +519,9 @@ class ActorResolver:
 
     def _actor(self, doc: Doc, draft: _Draft) -> Actor:
         span = doc[draft.first:max(draft.last, draft.head.i) + 1]
+        for end in self._dateline_ends:
+            if span.start_char < end <= draft.head.idx:
+                span = doc.char_span(end, span.end_char, alignment_mode="expand") or span
         while len(span) > 1 and (span[0].dep_ in ("det", "punct", "case") or span[0].is_space):
             span = span[1:]
         countries = draft.countries or []
