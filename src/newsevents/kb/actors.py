@@ -12,6 +12,8 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import spacy
+
 from newsevents.kb.actor_kb import ActorIndex, KbEntry, default_kb_path, load_actor_index
 
 
@@ -79,3 +81,9 @@ def load_actor_kb(path: Path | None = None) -> ActorKB:
 def _vocabulary() -> dict:  # type: ignore[type-arg]
     text = resources.files("newsevents").joinpath("data/actors.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
+
+
+@spacy.registry.misc("newsevents.actor_kb.v1")
+def make_actor_kb(path: str | None = None) -> ActorKB:
+    """The actor KB for the resolve_actors config: the shipped one, or the file at ``path``."""
+    return load_actor_kb(Path(path) if path else None)

@@ -9,13 +9,12 @@ PAK/GOV; "Polish and Czech officials" is a compound of POL/GOV and
 CZE/GOV. Later mentions ("Martin", "he") inherit from the first full one.
 """
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
-
-import datetime as dt
 
 import spacy
 from spacy.language import Language
@@ -24,8 +23,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from newsevents.kb.actor_kb import KbEntry, is_acronym
-from newsevents.kb.actors import ActorKB, load_actor_kb
-from newsevents.kb.countries import Countries, load_countries
+from newsevents.kb.actors import ActorKB
+from newsevents.kb.countries import Countries
 from newsevents.stages.common import doc_text, heading_ranges, in_ranges
 from newsevents.types import Actor, ActorKind
 
@@ -73,12 +72,17 @@ class _Draft:
 
 @Language.factory(
     "newsevents_resolve_actors_v1",
-    requires=["doc.ents", "token.dep"],
-    assigns=["doc._.actors"],
-    default_config={"gazetteer": {"@misc": "newsevents.geonames.v1"}},
+    requires=["doc._.article", "doc.ents", "doc.sents", "token.dep", "token.head", "token.pos",
+              "token.tag", "token.lemma"],
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type", "doc._.actors"],
+    default_config={"gazetteer": {"@misc": "newsevents.geonames.v1"},
+                    "countries": {"@misc": "newsevents.countries.v1"},
+                    "actor_kb": {"@misc": "newsevents.actor_kb.v1"}},
 )
-def make_actor_resolver(nlp: Language, name: str, gazetteer: Any) -> "ActorResolver":
-    return ActorResolver(countries=load_countries(), kb=load_actor_kb(), gazetteer=gazetteer)
+def make_actor_resolver(nlp: Language, name: str, gazetteer: Any, countries: Countries,
+                        actor_kb: ActorKB) -> "ActorResolver":
+    """An ActorResolver over the injected country table, actor KB and gazetteer."""
+    return ActorResolver(countries=countries, kb=actor_kb, gazetteer=gazetteer)
 
 
 class ActorResolver:
@@ -109,7 +113,7 @@ class ActorResolver:
             folded.setdefault(owners[i], []).append(i)
         drafts = {i: self._draft(doc[i], entity_of, folded[i])
                   for i in sorted(heads) if owners[i] == i}
-        self._fill_missing_countries(doc, drafts, list(datelines.values()))
+        self._fill_missing_countries(doc, drafts, datelines)
         actors = [self._actor(doc, draft) for draft in drafts.values() if self._keep(draft)]
         actors = self._resolve_later_mentions(doc, actors, headings)
         doc._.actors = sorted(actors, key=lambda a: a.start)
@@ -469,17 +473,26 @@ class ActorResolver:
     # -- context ------------------------------------------------------------
 
     def _fill_missing_countries(self, doc: Doc, drafts: dict[int, _Draft],
-                                dateline_countries: list[str | None]) -> None:
+                                datelines: dict[tuple[int, int], str | None]) -> None:
         """Sector groups and titled persons with no stated country take the context's.
 
         "Police fired tear gas in Lagos" is Nigerian police: the country of a
         place in the same sentence, else the article's dominant country. A
         person takes only a place's country ("Interior Minister X told
-        reporters in Nairobi"), never another actor's.
+        reporters in Nairobi"), never another actor's. A dateline's place counts
+        as a place of its sentence, and its country is the article's when no
+        other is named as often.
         """
-        article_countries: Counter[str] = Counter(c for c in dateline_countries if c)
+        article_countries: Counter[str] = Counter()
         sentence_countries: dict[int, set[str]] = {}
         sentence_places: dict[int, set[str]] = {}
+        for (start, end), code in datelines.items():
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if code is None or span is None:
+                continue
+            article_countries[code] += 1
+            sentence_countries.setdefault(span[0].sent.start, set()).add(code)
+            sentence_places.setdefault(span[0].sent.start, set()).add(code)
         for draft in drafts.values():
             if not draft.countries or draft.kind not in ("country", "group"):
                 continue
@@ -492,9 +505,12 @@ class ActorResolver:
             if draft.reason in ("place_as_actor", "capital_as_government"):
                 sentence_places.setdefault(sentence, set()).add(code)
         dominant = None
-        if article_countries:
-            code, count = article_countries.most_common(1)[0]
-            if count * 2 > sum(article_countries.values()):
+        ranked = article_countries.most_common(2)
+        if ranked:
+            code, count = ranked[0]
+            ahead = len(ranked) == 1 or count > ranked[1][1]
+            if count * 2 > sum(article_countries.values()) or (
+                    ahead and code in datelines.values()):
                 dominant = code
         for draft in drafts.values():
             if draft.countries or draft.sector is None or draft.sector in ("IGO", "NGO"):
