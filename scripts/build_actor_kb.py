@@ -131,8 +131,9 @@ def phoenix_code(code: str) -> tuple[str | None, list[str]] | None:
         return None
     head, agents = code[:3], [code[i:i + 3] for i in range(3, len(code), 3)]
     if head in ("IGO", "NGO"):
-        sectors = [CAMEO_TO_PLOVER[a] for a in agents if a in CAMEO_TO_PLOVER] or [head]
-        return head, list(dict.fromkeys([head if head == "NGO" else sectors[0], *sectors]))
+        # an IGO's or NGO's own sector comes first: UNHCR is IGO, then REF
+        sectors = [CAMEO_TO_PLOVER[a] for a in agents if a in CAMEO_TO_PLOVER]
+        return head, list(dict.fromkeys([head, *sectors]))
     if head in CAMEO_TO_PLOVER:
         return None  # "[ELI]" alone, multinationals ("MNC"): outside the KB's scope
     sectors = [CAMEO_TO_PLOVER[a] for a in agents if a in CAMEO_TO_PLOVER]

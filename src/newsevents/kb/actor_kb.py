@@ -34,7 +34,7 @@ DEFAULT_KB = "actor_kb_v1.json.gz"
 EntryKind = Literal["person", "organisation"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     """An office or affiliation held between two dates (open ends are ``None``)."""
 
@@ -47,7 +47,7 @@ class Role:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Coding:
     """What an entry is on one date: country, sector and whether the role is over."""
 
@@ -56,7 +56,7 @@ class Coding:
     former: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KbEntry:
     name: str
     names: tuple[str, ...]
