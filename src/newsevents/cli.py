@@ -436,9 +436,11 @@ def watch(sources: tuple[str, ...], db_path: str, every: str, pause: float, once
 
 
 @cli.command(name="eval")
-@click.argument("gold", required=False, metavar="[GOLD.jsonl]")
-@click.option("--kind", type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd"]),
-              default=None, help="What GOLD is (guessed from its file name if omitted).")
+@click.argument("gold", required=False, metavar="[GOLD]")
+@click.option("--kind", type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd", "events"]),
+              default=None,
+              help="What GOLD is (guessed from its name if omitted); events: a directory "
+                   "of hand-coded reports such as eval/events.")
 @click.option("--gold-dir", default=None, help="Directory holding the four gold files.")
 @click.option("--check-floors", "floors_path", default=None,
               help="Fail (exit 1) if a metric drops below its floor in this JSON file.")
@@ -452,6 +454,9 @@ def watch(sources: tuple[str, ...], db_path: str, every: str, pause: float, once
               help="Score only the first N records of each file.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Parallel worker processes.")
+@click.option("--predictions", default=None, type=click.Path(dir_okay=False),
+              help="With --kind events: score this saved `extract` JSONL instead of "
+                   "running the pipeline.")
 def eval_command(**options: object) -> None:
     """Score coding quality against gold data (see docs/accuracy.md).
 
@@ -459,6 +464,7 @@ def eval_command(**options: object) -> None:
     Example:
       newsevents eval ../shared/eval/plover_gsr_dev.jsonl --kind plover-gsr --errors 10
       newsevents eval --gold-dir ../shared/eval --check-floors eval/floors.json
+      newsevents eval eval/events --kind events --errors 10
     """
     from newsevents.evaluate.command import run_eval_command
 

@@ -196,6 +196,25 @@ class Errors:
             "measured on whole gold files. Drop --limit.")
     E411 = ("E411: --update-floors needs --check-floors FILE to know which floors file to "
             "write. Example: --check-floors eval/floors.json --update-floors.")
+    E430 = ("E430: '{path}' is not a document-level event gold directory: it has no "
+            "'{name}'. Pass the folder holding political.tune.jsonl, political.check.jsonl, "
+            "nonpolitical.tune.jsonl and nonpolitical.check.jsonl (for example eval/events).")
+    E431 = ("E431: Gold report '{record}' in '{path}' has a bad '{field}': {detail}. Fix the "
+            "record by hand (eval/events/README.md gives the schema).")
+    E432 = ("E432: Gold event {index} of report '{record}' in '{path}' has a bad '{field}': "
+            "{detail}. Fix the event by hand (eval/events/README.md gives the schema).")
+    E433 = ("E433: The evidence of gold event {index} of report '{record}' in '{path}' does "
+            "not occur in its text: {evidence!r}. Evidence must be copied exactly from the "
+            "report text.")
+    E434 = ("E434: Gold report id '{record}' occurs twice in '{path}'. Every report needs a "
+            "unique id.")
+    E435 = ("E435: Predictions file '{path}' line {line} is not a coded article ({detail}). "
+            "Pass the JSONL that `newsevents extract` prints, one article per line.")
+    E436 = ("E436: Predictions file '{path}' has no article '{record}', which the gold set "
+            "has. Code every gold report into it, or pass the matching gold directory.")
+    E437 = ("E437: --predictions can only be scored with --kind events and one GOLD "
+            "directory. Example: newsevents eval eval/events --kind events --predictions "
+            "eval/predictions/before.jsonl.")
     W401 = ("W401: Gold file for '{kind}' ({path}) differs from the one the floors were "
             "measured on (sha256 {expected}… vs {actual}…); scores may not be comparable. "
             "Run --update-floors once the new file is intended.")

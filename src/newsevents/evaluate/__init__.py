@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from newsevents.errors import Errors, InputError, InternalError
-from newsevents.evaluate import events_gold, plover_gsr, upetrarch
+from newsevents.evaluate import documents, events_gold, plover_gsr, upetrarch
 from newsevents.evaluate.floors import (
     FloorCheck,
     FloorRow,
@@ -35,8 +35,8 @@ from newsevents.types import Article, ArticleResult
 if TYPE_CHECKING:
     from spacy.language import Language
 
-Kind = Literal["plover-gsr", "upetrarch", "acled", "gtd"]
-KINDS: tuple[str, ...] = ("plover-gsr", "upetrarch", "acled", "gtd")
+Kind = Literal["plover-gsr", "upetrarch", "acled", "gtd", "events"]
+KINDS: tuple[str, ...] = ("plover-gsr", "upetrarch", "acled", "gtd", "events")
 GOLD_FILES: dict[str, str] = {
     "plover-gsr": "plover_gsr_dev.jsonl",
     "upetrarch": "upetrarch_gsr_validation.jsonl",
@@ -72,6 +72,8 @@ class PipelineProcessor:
 
 def guess_kind(path: Path) -> str:
     """The gold kind from a file name (``plover_gsr_dev.jsonl`` → ``plover-gsr``)."""
+    if path.is_dir() and (path / "political.tune.jsonl").is_file():
+        return "events"
     name = path.name.lower()
     for kind, file_name in GOLD_FILES.items():
         if name == file_name or name.startswith(kind.replace("-", "_")):
@@ -92,10 +94,18 @@ def find_gold_files(directory: Path) -> tuple[dict[str, Path], list[str]]:
 
 
 def evaluate_file(path: Path, *, kind: str, process: ProcessFn | None = None,
-                  limit: int | None = None) -> Report:
-    """Score one gold file; ``process`` defaults to the real pipeline."""
+                  limit: int | None = None, predictions: Path | None = None) -> Report:
+    """Score one gold file (for ``events``, a gold directory).
+
+    ``process`` defaults to the real pipeline; ``predictions`` (``events``
+    only) scores a saved ``extract`` JSONL file instead of running it.
+    """
     if kind not in KINDS:
         raise InputError(Errors.E404.format(path=path, kinds=", ".join(KINDS)))
+    if predictions is not None and kind != "events":
+        raise InputError(Errors.E437)
+    if kind == "events":
+        return _evaluate_documents(path, process=process, limit=limit, predictions=predictions)
     process = process or PipelineProcessor()
     started = time.perf_counter()
     source = f"eval:{path.name}"
@@ -121,6 +131,33 @@ def evaluate_file(path: Path, *, kind: str, process: ProcessFn | None = None,
         corpus_sha256=sha256_file(path),
         records=len(articles),
         failures=sum(1 for result in results if result.failures),
+        seconds=time.perf_counter() - started,
+        metrics=scored.metrics,
+        floored=scored.floored,
+        tables=scored.tables,
+        misses=scored.misses,
+    )
+
+
+def _evaluate_documents(path: Path, *, process: ProcessFn | None, limit: int | None,
+                        predictions: Path | None) -> Report:
+    started = time.perf_counter()
+    reports = documents.read(path, limit=limit)
+    failures = 0
+    if predictions is not None:
+        produced = documents.read_predictions(predictions)
+    else:
+        articles = documents.to_articles(reports, source=f"eval:{path.name}")
+        results = _run(process or PipelineProcessor(), articles)
+        failures = sum(1 for result in results if result.failures)
+        produced = documents.produced_from_results(results)
+    scored = documents.score(reports, produced, predictions=predictions)
+    return Report(
+        kind="events",
+        path=str(predictions or path),
+        corpus_sha256=documents.corpus_sha256(path),
+        records=len(reports),
+        failures=failures,
         seconds=time.perf_counter() - started,
         metrics=scored.metrics,
         floored=scored.floored,
