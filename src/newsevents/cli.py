@@ -82,7 +82,11 @@ def cli() -> None:
               default="jsonl", show_default=True, help="Output format.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Parallel worker processes.")
-def extract(input_path: str, output_format: str, workers: int, **params: object) -> None:
+@click.option("--include-unasserted", is_flag=True,
+              help="Also events the text does not assert (negated, hypothetical, future, "
+                   "generic, historical), each flagged.")
+def extract(input_path: str, output_format: str, workers: int, include_unasserted: bool,
+            **params: object) -> None:
     """Code the events of INPUT (a file, a feed or page URL, - for stdin) and print them.
 
     \b
@@ -99,7 +103,8 @@ def extract(input_path: str, output_format: str, workers: int, **params: object)
     for failure in input_failures:
         click.echo(failure.message, err=True)
     try:
-        results: Iterable[ArticleResult] = process(articles, workers=workers)
+        results: Iterable[ArticleResult] = process(articles, workers=workers,
+                                                   include_unasserted=include_unasserted)
         ok = 0
         for result in results:
             if result.failures:
@@ -219,8 +224,11 @@ _DB_HELP = "The event database (a DuckDB file)."
               help="Parallel worker processes.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=32, show_default=True,
               help="Articles per committed transaction (and per NLP batch).")
+@click.option("--include-unasserted", is_flag=True,
+              help="Also store events the text does not assert (negated, hypothetical, "
+                   "future, generic, historical), each flagged.")
 def run(paths: tuple[str, ...], db_path: str, workers: int, batch_size: int,
-        **params: object) -> None:
+        include_unasserted: bool, **params: object) -> None:
     """Code the articles of files, folders or globs into an event database.
 
     Articles already in the database are skipped, so running the same command
@@ -230,9 +238,11 @@ def run(paths: tuple[str, ...], db_path: str, workers: int, batch_size: int,
     Example:
       newsevents run articles/ 'feeds/*.xml' --db events.duckdb --workers 4
     """
+    import functools
     import itertools
 
     from newsevents.corpus import RunProgress, format_summary, run_corpus
+    from newsevents.pipeline import process
     from newsevents.store import DuckDBStore
 
     options = build_ingest_options(params)
@@ -245,7 +255,9 @@ def run(paths: tuple[str, ...], db_path: str, workers: int, batch_size: int,
                 bar.update(max(0, progress.done - bar.pos), current_item=progress)
 
             summary = run_corpus(list(paths), store=store, options=options, workers=workers,
-                                 batch_size=batch_size, on_progress=show)
+                                 batch_size=batch_size, on_progress=show,
+                                 process=functools.partial(
+                                     process, include_unasserted=include_unasserted))
     except NewsEventsError as e:
         raise _store_failure(e) from e
     click.echo(format_summary(summary))
@@ -290,13 +302,17 @@ def stats(db_path: str, as_json: bool) -> None:
 @click.option("--cluster", default=None, help="Only the events of this event cluster (cluster_id).")
 @click.option("--include-duplicates", is_flag=True,
               help="Also list events of articles linked as syndicated copies.")
+@click.option("--include-unasserted", is_flag=True,
+              help="Also list stored events the text does not assert (run "
+                   "--include-unasserted stores them).")
 @click.option("--limit", type=click.IntRange(0), default=100, show_default=True,
               help="At most this many events (0 = all).")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl", "csv"]),
               default="table", show_default=True, help="Output format.")
 def query(db_path: str, event_type: str | None, country: str | None, actor: str | None,
           since: dt.datetime | None, until: dt.datetime | None, near: object,
-          cluster: str | None, include_duplicates: bool, limit: int, output_format: str) -> None:
+          cluster: str | None, include_duplicates: bool, include_unasserted: bool, limit: int,
+          output_format: str) -> None:
     """List the stored events that match every filter given.
 
     \b
@@ -312,7 +328,8 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
         type=event_type, country=country, actor=actor,
         since=since.date() if since else None, until=until.date() if until else None,
         near=near,  # type: ignore[arg-type]
-        cluster=cluster, include_duplicates=include_duplicates, limit=limit or None)
+        cluster=cluster, include_duplicates=include_duplicates,
+        include_unasserted=include_unasserted, limit=limit or None)
     rows = _read_store(db_path, lambda store: store.query(event_query))
     for line in render_rows(rows, output_format=output_format, columns=QUERY_COLUMNS):
         click.echo(line)
@@ -329,8 +346,11 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @click.option("--include-duplicates", is_flag=True,
               help="Also export events of articles linked as syndicated copies.")
+@click.option("--include-unasserted", is_flag=True,
+              help="Also export stored events the text does not assert (run "
+                   "--include-unasserted stores them).")
 def export(db_path: str, export_format: str, out_path: str, force: bool,
-           include_duplicates: bool) -> None:
+           include_duplicates: bool, include_unasserted: bool) -> None:
     """Write the stored events to a file for other tools.
 
     \b
@@ -340,7 +360,8 @@ def export(db_path: str, export_format: str, out_path: str, force: bool,
     from newsevents.store import EventQuery
     from newsevents.store.export import export_events
 
-    query = EventQuery(include_duplicates=include_duplicates)
+    query = EventQuery(include_duplicates=include_duplicates,
+                       include_unasserted=include_unasserted)
     count = _read_store(db_path, lambda store: export_events(
         store, out_path, export_format=export_format, force=force, query=query))
     click.echo(f"{count} events written to {out_path}")
@@ -490,7 +511,7 @@ def spark_run(paths: tuple[str, ...], out: str, master: str | None, partitions: 
     """Code files, folders, globs or Hadoop file system URIs with Spark into Parquet.
 
     Needs the spark extra (pip install 'newsevents[spark]') and Java 17.
-    Writes articles/, events/, quotes/, places/ and failures/ under --out,
+    Writes articles/, events/, mentions/, quotes/, places/ and failures/ under --out,
     partitioned by publication date; a re-run of the same input replaces its
     partitions. Bring the result to the local tools with newsevents import.
 

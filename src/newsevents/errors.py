@@ -135,6 +135,8 @@ class Errors:
             "{first}). Remove or merge one of the two rows.")
     E249 = ("E249: default_cameo() got '{value}', which is not a PLOVER event type. "
             "Pass one of: {allowed}.")
+    E250 = ("E250: {source} line {line}: {detail}. Fix the row (docs/stages.md, "
+            "'screen_events'), or rebuild data/discards.tsv with scripts/build_discards.py.")
     # E200-E219: places (kb/countries.py, kb/gazetteer.py, stages/geolocate.py)
     E200 = ("E200: The gazetteer's admin1 table '{name}' is missing from {path}. "
             "Reinstall newsevents, or rebuild it with `python -m newsevents.kb.gazetteer "

@@ -67,17 +67,25 @@ def process(
     nlp: Language | None = None,
     batch_size: int = 16,
     workers: int = 1,
+    include_unasserted: bool = False,
 ) -> Iterator[ArticleResult]:
-    """Code every article; yields one ArticleResult per article, in order."""
+    """Code every article; yields one ArticleResult per article, in order.
+
+    Events the text does not assert (negated, hypothetical, future, generic,
+    historical: see ``Mention``) are left out unless ``include_unasserted``.
+    """
     if workers > 1:
-        yield from _process_parallel(articles, workers=workers, batch_size=batch_size)
+        yield from _process_parallel(articles, workers=workers, batch_size=batch_size,
+                                     include_unasserted=include_unasserted)
         return
     nlp = nlp or build_nlp()
-    yield from _process_serial(articles, nlp=nlp, batch_size=batch_size)
+    yield from _process_serial(articles, nlp=nlp, batch_size=batch_size,
+                               include_unasserted=include_unasserted)
 
 
 def _process_serial(
-    articles: Iterable[Article], *, nlp: Language, batch_size: int
+    articles: Iterable[Article], *, nlp: Language, batch_size: int,
+    include_unasserted: bool = False,
 ) -> Iterator[ArticleResult]:
     ours = [(name, proc) for name, proc in nlp.pipeline if name not in SPACY_COMPONENTS]
     ours_names = [name for name, _ in ours]
@@ -90,7 +98,7 @@ def _process_serial(
     with nlp.select_pipes(disable=ours_names):
         docs = nlp.pipe(pieces, as_tuples=True, batch_size=batch_size)
         for doc, (article, offset) in docs:
-            piece = _run_stages(doc, article, ours)
+            piece = _run_stages(doc, article, ours, include_unasserted=include_unasserted)
             if offset:
                 piece = _shift_result(piece, offset)
             if offset + len(doc.text) < len(article.text):
@@ -100,7 +108,8 @@ def _process_serial(
             yield _join_pieces(article, parts)
 
 
-def _run_stages(doc: Doc, article: Article, stages: list[tuple[str, Any]]) -> ArticleResult:
+def _run_stages(doc: Doc, article: Article, stages: list[tuple[str, Any]], *,
+                include_unasserted: bool = False) -> ArticleResult:
     doc._.article = article
     failures: list[Failure] = []
     for name, proc in stages:
@@ -117,7 +126,7 @@ def _run_stages(doc: Doc, article: Article, stages: list[tuple[str, Any]]) -> Ar
             break
     return ArticleResult(
         article=article,
-        events=tuple(doc._.events or ()),
+        events=tuple(e for e in doc._.events or () if include_unasserted or e.asserted),
         actors=tuple(doc._.actors or ()),
         places=tuple(doc._.places or ()),
         quotes=tuple(doc._.quotes or ()),
@@ -217,21 +226,24 @@ def _init_worker() -> None:
     _WORKER_NLP = build_nlp()
 
 
-def _process_chunk(chunk: list[Article], batch_size: int) -> list[ArticleResult]:
+def _process_chunk(chunk: list[Article], batch_size: int,
+                   include_unasserted: bool = False) -> list[ArticleResult]:
     if _WORKER_NLP is None:
         raise NewsEventsError(Errors.E001.format(
             stage="pipeline", article_id=chunk[0].id if chunk else "-",
             exc_type="RuntimeError", detail="worker started without a model"))
-    return list(_process_serial(chunk, nlp=_WORKER_NLP, batch_size=batch_size))
+    return list(_process_serial(chunk, nlp=_WORKER_NLP, batch_size=batch_size,
+                                include_unasserted=include_unasserted))
 
 
 def _process_parallel(
-    articles: Iterable[Article], *, workers: int, batch_size: int
+    articles: Iterable[Article], *, workers: int, batch_size: int,
+    include_unasserted: bool = False,
 ) -> Iterator[ArticleResult]:
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init_worker) as pool:
         jobs = pool.imap(
-            _ChunkJob(batch_size), chunked(articles, batch_size), chunksize=1
+            _ChunkJob(batch_size, include_unasserted), chunked(articles, batch_size), chunksize=1
         )
         for results in jobs:
             yield from results
@@ -240,6 +252,7 @@ def _process_parallel(
 @dataclasses.dataclass(frozen=True)
 class _ChunkJob:
     batch_size: int
+    include_unasserted: bool = False
 
     def __call__(self, chunk: list[Article]) -> list[ArticleResult]:
-        return _process_chunk(chunk, self.batch_size)
+        return _process_chunk(chunk, self.batch_size, self.include_unasserted)

@@ -14,6 +14,7 @@ from newsevents.stages import (  # noqa: F401  (imported for their factories)
     find_quotes,
     geolocate,
     measure_size,
+    merge_mentions,
     resolve_actors,
     resolve_dates,
     score_tone,
@@ -34,6 +35,7 @@ STAGES: tuple[str, ...] = (
     "newsevents_geolocate_v1",
     "newsevents_resolve_dates_v1",
     "newsevents_measure_size_v1",
+    "newsevents_merge_mentions_v1",
     "newsevents_find_quotes_v1",
     "newsevents_score_tone_v1",
 )
