@@ -13,7 +13,12 @@ leaves out:
   today's event: "withdrew from the 1994 treaty");
 * phrases that also name political events in today's news (``POLITICAL``):
   "third round" (of talks), "presidential debate", "poll published",
-  "champion(s)" (of reform), "landslide" (victory), "world trade center";
+  "champion(s)" (of reform), "landslide" (victory), "world trade center",
+  "millennium" (the Millennium Challenge Corporation);
+* time expressions and historical comparisons (``TEMPORAL``: "years ago",
+  "weeks later", "world war ii"): a sentence that holds one may still report
+  today's event ("the worst fighting since World War II"); newsevents flags
+  background itself (screen_events, ``historical``);
 * the PETRARCH ``_`` word-end marker, comments and section headings.
 
 The list is MIT-licensed (Copyright (c) 2014 Open Event Data); the notice
@@ -33,7 +38,12 @@ LICENSE_SOURCE_NAME = "LICENSE"
 LICENSE_TARGET = ROOT / "src" / "newsevents" / "data" / "LICENSE-petrarch2.txt"
 POLITICAL = frozenset({"third round", "presidential debate", "presidential vote recount",
                        "poll published", "champion", "champions", "landslide",
-                       "world trade center"})
+                       "world trade center", "millennium"})
+TEMPORAL = frozenset({"years ago", "months ago", "weeks ago", "fifty years ago", "years later",
+                      "months later", "weeks later", "second world war", "world war 1",
+                      "world war 2", "world war i", "world war ii", "world war one",
+                      "world war two", "post world war ii", "british empire", "napoleonic wars",
+                      "april 1942", "attack on pearl harbor"})
 HEADER = """\
 # Phrases that make a sentence (or, scope "story", a whole article) code no event.
 # Derived from PETRARCH2 Phoenix.discards.txt (openeventdata/petrarch2 @676801c, MIT licence,
@@ -50,7 +60,7 @@ def discards(lines: list[str]) -> list[tuple[str, str]]:
             continue
         scope = "story" if body.startswith("+") else "sentence"
         phrase = re.sub(r"\s+", " ", body.lstrip("+").rstrip("_").strip()).lower()
-        if not phrase or phrase.isdigit() or phrase in POLITICAL:
+        if not phrase or phrase.isdigit() or phrase in POLITICAL or phrase in TEMPORAL:
             continue
         if rows.get(phrase) != "story":
             rows[phrase] = scope

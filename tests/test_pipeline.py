@@ -46,7 +46,8 @@ def test_pipeline_long_article_is_cut_into_pieces_with_offsets_kept(nlp, monkeyp
     assert len({event.id for event in result.events}) == len(result.events)
     for span in _spans(result):
         assert text[span.start:span.end] == span.text
-    assert max(event.trigger.start for event in result.events) > len(text) - len(PARAGRAPH)
+    assert max(mention.trigger.start for event in result.events
+               for mention in event.mentions) > len(text) - len(PARAGRAPH)
 
 
 def test_pipeline_pieces_split_at_paragraph_breaks(monkeypatch):

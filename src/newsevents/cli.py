@@ -215,6 +215,15 @@ def _progress_label(progress: object) -> str | None:
 _DB_HELP = "The event database (a DuckDB file)."
 
 
+def _unasserted_processor() -> Callable[..., Iterable[ArticleResult]]:
+    """``pipeline.process`` keeping unasserted events (imported late: spaCy loads slowly)."""
+    import functools
+
+    from newsevents.pipeline import process
+
+    return functools.partial(process, include_unasserted=True)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @ingest_options
@@ -238,11 +247,9 @@ def run(paths: tuple[str, ...], db_path: str, workers: int, batch_size: int,
     Example:
       newsevents run articles/ 'feeds/*.xml' --db events.duckdb --workers 4
     """
-    import functools
     import itertools
 
     from newsevents.corpus import RunProgress, format_summary, run_corpus
-    from newsevents.pipeline import process
     from newsevents.store import DuckDBStore
 
     options = build_ingest_options(params)
@@ -256,8 +263,8 @@ def run(paths: tuple[str, ...], db_path: str, workers: int, batch_size: int,
 
             summary = run_corpus(list(paths), store=store, options=options, workers=workers,
                                  batch_size=batch_size, on_progress=show,
-                                 process=functools.partial(
-                                     process, include_unasserted=include_unasserted))
+                                 process=_unasserted_processor() if include_unasserted
+                                 else None)
     except NewsEventsError as e:
         raise _store_failure(e) from e
     click.echo(format_summary(summary))

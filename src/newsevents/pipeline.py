@@ -68,17 +68,20 @@ def process(
     batch_size: int = 16,
     workers: int = 1,
     include_unasserted: bool = False,
+    stages: Iterable[str] = registrations.STAGES,
 ) -> Iterator[ArticleResult]:
     """Code every article; yields one ArticleResult per article, in order.
 
     Events the text does not assert (negated, hypothetical, future, generic,
     historical: see ``Mention``) are left out unless ``include_unasserted``.
+    ``stages`` names the stages of the pipeline built when ``nlp`` is None.
     """
     if workers > 1:
         yield from _process_parallel(articles, workers=workers, batch_size=batch_size,
-                                     include_unasserted=include_unasserted)
+                                     include_unasserted=include_unasserted,
+                                     stages=tuple(stages))
         return
-    nlp = nlp or build_nlp()
+    nlp = nlp or build_nlp(stages=stages)
     yield from _process_serial(articles, nlp=nlp, batch_size=batch_size,
                                include_unasserted=include_unasserted)
 
@@ -221,9 +224,9 @@ def _join_pieces(article: Article, parts: list[ArticleResult]) -> ArticleResult:
 _WORKER_NLP: Language | None = None
 
 
-def _init_worker() -> None:
+def _init_worker(stages: tuple[str, ...] = registrations.STAGES) -> None:
     global _WORKER_NLP
-    _WORKER_NLP = build_nlp()
+    _WORKER_NLP = build_nlp(stages=stages)
 
 
 def _process_chunk(chunk: list[Article], batch_size: int,
@@ -238,10 +241,10 @@ def _process_chunk(chunk: list[Article], batch_size: int,
 
 def _process_parallel(
     articles: Iterable[Article], *, workers: int, batch_size: int,
-    include_unasserted: bool = False,
+    include_unasserted: bool = False, stages: tuple[str, ...] = registrations.STAGES,
 ) -> Iterator[ArticleResult]:
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init_worker) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(stages,)) as pool:
         jobs = pool.imap(
             _ChunkJob(batch_size, include_unasserted), chunked(articles, batch_size), chunksize=1
         )

@@ -59,7 +59,7 @@ def test_merge_mentions_one_event_per_occurrence():
 def test_merge_mentions_best_evidence_never_a_sum():
     bombing = merge_mentions(_events(), article_id="a1")[0]
     assert bombing.size.killed == 26
-    assert bombing.trigger.text == "exploded"  # the mention that dates itself
+    assert bombing.trigger.text == "carried out the attack"  # the most confident mention
     assert [a.country for a in bombing.source] == ["ARN"]
     assert bombing.location == OSGILIATH
     assert bombing.date == TUESDAY

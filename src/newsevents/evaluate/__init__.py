@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from newsevents import registrations
 from newsevents.errors import Errors, InputError, InternalError
 from newsevents.evaluate import documents, events_gold, plover_gsr, upetrarch
 from newsevents.evaluate.floors import (
@@ -53,21 +54,40 @@ __all__ = [
 
 
 class PipelineProcessor:
-    """The real pipeline as a ``ProcessFn``; loads the model once for every gold file."""
+    """The real pipeline as a ``ProcessFn``; loads the model once for every gold file.
 
-    def __init__(self, *, workers: int = 1, batch_size: int = 64) -> None:
+    Results keep unasserted events (negated, hypothetical, future, generic,
+    historical): the document-level kind (``events``) leaves them out itself.
+    ``mention_coder`` is the same pipeline without ``screen_events`` and
+    ``merge_mentions``, for the sentence-level kinds (see ``evaluate_file``).
+    """
+
+    def __init__(self, *, workers: int = 1, batch_size: int = 64,
+                 stages: Sequence[str] = registrations.STAGES) -> None:
         self.workers = workers
         self.batch_size = batch_size
+        self.stages = tuple(stages)
         self._nlp: Language | None = None
+        self._mention_coder: PipelineProcessor | None = None
+
+    @property
+    def mention_coder(self) -> "PipelineProcessor":
+        if self._mention_coder is None:
+            self._mention_coder = PipelineProcessor(
+                workers=self.workers, batch_size=self.batch_size,
+                stages=registrations.MENTION_CODER_STAGES)
+        return self._mention_coder
 
     def __call__(self, articles: list[Article]) -> list[ArticleResult]:
         from newsevents.pipeline import build_nlp, process
 
         if self.workers > 1:
-            return list(process(articles, workers=self.workers, batch_size=self.batch_size))
+            return list(process(articles, workers=self.workers, batch_size=self.batch_size,
+                                include_unasserted=True, stages=self.stages))
         if self._nlp is None:
-            self._nlp = build_nlp()
-        return list(process(articles, nlp=self._nlp, batch_size=self.batch_size))
+            self._nlp = build_nlp(stages=self.stages)
+        return list(process(articles, nlp=self._nlp, batch_size=self.batch_size,
+                            include_unasserted=True))
 
 
 def guess_kind(path: Path) -> str:
@@ -106,7 +126,11 @@ def evaluate_file(path: Path, *, kind: str, process: ProcessFn | None = None,
         raise InputError(Errors.E437)
     if kind == "events":
         return _evaluate_documents(path, process=process, limit=limit, predictions=predictions)
+    # Sentence-level gold (one event per sentence or summary, coded whatever its assertion)
+    # measures the mention coder: screening and merging are measured by the events kind.
     process = process or PipelineProcessor()
+    if isinstance(process, PipelineProcessor):
+        process = process.mention_coder
     started = time.perf_counter()
     source = f"eval:{path.name}"
     scored: Scored

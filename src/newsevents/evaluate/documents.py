@@ -227,9 +227,16 @@ def to_articles(reports: Sequence[GoldReport], *, source: str) -> list[Article]:
 
 
 def produced_from_results(results: Iterable[ArticleResult]) -> dict[str, list[ProducedEvent]]:
-    """Produced events by article id, through the same JSON shape a saved file has."""
-    return {result.article.id: [_produced(event) for event in article_record(result)["events"]]
-            for result in results}
+    """Produced events by article id, through the same JSON shape a saved file has.
+
+    Only asserted events count, as ``extract`` and ``run`` output them by default
+    (the shared pipeline processor keeps unasserted events for the sentence-level
+    kinds, which count events whatever their flags say).
+    """
+    return {result.article.id: [
+        _produced(record) for event, record in zip(result.events,
+                                                   article_record(result)["events"])
+        if event.asserted] for result in results}
 
 
 def read_predictions(path: Path) -> dict[str, list[ProducedEvent]]:

@@ -8,24 +8,27 @@ flags), and unasserted events are left out of the output unless asked for:
 
 * ``future``: a future auxiliary ("will meet"), an intention or schedule
   governing the trigger ("is due to vote", "plans to visit", "a planned
-  summit"), or a date of its own sentence after the publication day;
+  summit"), unless it goes on ("will continue to support"). A later date
+  alone is not enough: "pledged to build homes by 2031" is a pledge made today;
 * ``hypothetical`` (added to extract_events' own): a purpose clause ("met on
   Saturday to coordinate", "marched to defend the vote");
 * ``generic``: habitual or generic present ("gangs who raid villages"), or
   a frequency adverb ("routinely detains");
 * ``historical``: a "since …"/"for N years" span on the trigger ("has fought
   the government for 15 years", "killed since 2009"), or a date of its own
-  sentence more than ``background_days`` before the publication day.
+  sentence more than ``background_days`` (14) before the publication day, or a
+  month or year that began before the publication month ("last month").
 
 **Not politics.** Disasters, accidents, industrial explosions, epidemics,
 sport, business and ordinary crime produce no event. A sentence matching a
 sentence-level discard phrase of PETRARCH2 (``data/discards.tsv``, built by
 ``scripts/build_discards.py``) codes nothing, nor does an article matching a
-story-level one; a sentence with a non-political frame word
+story-level one. A sentence with a non-political frame word
 (``data/frames.tsv``: "earthquake", "gas explosion", "robbery", …) codes no
-event without a political agent (a source of a political sector, not the
-dateline), and an article whose lead sentence frames it so codes no event
-without a political agent anywhere. Crime that is political keeps its event:
+event unless a political agent acts (a source of a political sector, not the
+dateline; crime frames spare violence, ASSAULT and PROTEST); and an article
+whose lead sentence is framed so, with no political agent, codes no event
+without a political actor anywhere. Crime that is political keeps its event:
 soldiers shooting protesters have a political source.
 """
 
@@ -41,10 +44,13 @@ from spacy.tokens import Doc, Token
 
 from newsevents.errors import Errors, InputError
 from newsevents.stages.common import doc_text
-from newsevents.types import Actor, Event, flatten_actors
+from newsevents.types import Actor, Event, EventDate, flatten_actors
 
 FACTORY = "newsevents_screen_events_v1"
-BACKGROUND_DAYS = 7
+OCCURRENCES = frozenset({"ASSAULT", "PROTEST"})
+BACKGROUND_DAYS = 14
+# "will continue to support": what goes on now, not a plan
+ONGOING_HEADS = frozenset({"continue", "keep", "remain"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 # words whose infinitive complement is planned, not done ("is due to meet")
 SCHEDULE_HEADS = frozenset({"due", "set", "scheduled", "expected", "plan", "planned", "intend",
@@ -100,6 +106,7 @@ class Screens:
     story_discards: Phrases
     sentence_discards: Phrases
     frames: Phrases
+    crime_frames: Phrases
 
 
 @functools.cache
@@ -112,9 +119,11 @@ def load_screens() -> Screens:
                 source="discards.tsv", line=number,
                 detail=f"scope '{scope}' is neither 'story' nor 'sentence'"))
         (story if scope == "story" else sentence).append(phrase)
-    frames = [phrase for _, (phrase, _frame) in _rows("frames.tsv", 2)]
+    frames: dict[bool, list[str]] = {True: [], False: []}
+    for _, (phrase, frame) in _rows("frames.tsv", 2):
+        frames[frame == "crime"].append(phrase)
     return Screens(story_discards=Phrases.of(story), sentence_discards=Phrases.of(sentence),
-                   frames=Phrases.of(frames))
+                   frames=Phrases.of(frames[False]), crime_frames=Phrases.of(frames[True]))
 
 
 def _read_data(name: str) -> str:
@@ -163,15 +172,29 @@ class EventScreen:
         tokens = {token.idx: token for token in doc}
         dateline = DATELINE.match(text)
         filed = dateline.end() if dateline else 0
+        framed = [self._framed(event, filed=filed) for event in events]
         lead_framed = self._lead_framed(doc, events, filed=filed)
         kept = []
-        for event in events:
-            if self._not_political(event, lead_framed=lead_framed, filed=filed):
+        for event, is_framed in zip(events, framed):
+            if self._not_political(event, framed=is_framed, lead_framed=lead_framed,
+                                   filed=filed):
                 continue
             token = tokens.get(event.trigger.start)
             kept.append(self._flag(event, token, published))
         doc._.events = kept
         return doc
+
+    def _framed(self, event: Event, *, filed: int) -> bool:
+        """The sentence frames the event as non-political news and no political agent acts:
+        "A gas explosion tore through a mine, killing 11", "arrested a man over a
+        string of burglaries", "beat Argentina in the World Cup qualifier"."""
+        if _political_actor(event.source, filed=filed):
+            return False
+        sentence = event.sentence.text
+        if self.screens.frames.found(sentence):
+            return True
+        # ordinary crime codes no arrest, trial or theft; its violence stays for the analyst
+        return event.type not in OCCURRENCES and self.screens.crime_frames.found(sentence)
 
     def _lead_framed(self, doc: Doc, events: Sequence[Event], *, filed: int) -> bool:
         """The article's first sentence tells a non-political story, with no political agent."""
@@ -181,21 +204,21 @@ class EventScreen:
         in_lead = [e for e in events if e.sentence.start < lead.end_char]
         return not any(_political_actor(e.source, filed=filed) for e in in_lead)
 
-    def _not_political(self, event: Event, *, lead_framed: bool, filed: int) -> bool:
-        """A discarded sentence, or a non-political frame and no political agent."""
+    def _not_political(self, event: Event, *, framed: bool, lead_framed: bool,
+                       filed: int) -> bool:
+        """A discarded sentence, a framed clause, or no political agent in a framed story."""
         if self.screens.sentence_discards.found(event.sentence.text):
             return True
-        if _political_actor(event.source, filed=filed):
-            return False
-        return lead_framed or self.screens.frames.found(event.sentence.text)
+        if framed:
+            return True
+        return lead_framed and not _political_actor(event.source + event.target, filed=filed)
 
     def _flag(self, event: Event, token: Token | None, published: dt.date | None) -> Event:
         future = historical = generic = False
         hypothetical = event.hypothetical
         date = event.date
         if date.value is not None and date.reason in OWN_DATES and published is not None:
-            future = date.value > published
-            historical = date.value < published - dt.timedelta(days=self.background_days)
+            historical = _before_the_news(date, published, self.background_days)
         if token is not None:
             future = future or _planned(token)
             hypothetical = hypothetical or _purpose(token)
@@ -203,6 +226,16 @@ class EventScreen:
             historical = historical or _duration(token)
         return replace(event, future=future, hypothetical=hypothetical, generic=generic,
                        historical=historical)
+
+
+def _before_the_news(date: EventDate, published: dt.date, background_days: int) -> bool:
+    """A day more than ``background_days`` before publication, or a month or year that
+    began before the publication month ("last month", "in March", "last year")."""
+    if date.value is None:
+        return False
+    if date.precision in ("month", "year"):
+        return date.value < published.replace(day=1)
+    return date.value < published - dt.timedelta(days=background_days)
 
 
 def _political_actor(actors: Sequence[Actor], *, filed: int) -> bool:
@@ -234,6 +267,8 @@ def _planned(token: Token) -> bool:
         if current.dep_ not in ("xcomp", "acomp", "ccomp") or current.head is current:
             return False
         head = current.head
+        if head.lemma_.lower() in ONGOING_HEADS:
+            return False
         if head.lemma_.lower() in SCHEDULE_HEADS or head.lower_ in SCHEDULE_HEADS:
             return True
         if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in head.children):
