@@ -173,3 +173,11 @@ def test_documents_predictions_must_cover_every_report(gold_dir, tmp_path):
                                       "--predictions", str(saved)])
     assert result.exit_code == 2
     assert result.stderr.startswith("E436: ") and "'pol-check'" in result.stderr
+
+
+def test_documents_count_only_asserted_events(gold_dir, process, fake_processor):
+    live = evaluate_file(gold_dir, kind="events", process=process)
+    events = {key: [*value, dataclasses.replace(value[0], hypothetical=True)]
+              for key, value in process.events.items()}
+    flagged = evaluate_file(gold_dir, kind="events", process=fake_processor(events))
+    assert flagged.metrics == live.metrics
