@@ -11,19 +11,24 @@ offsets into the whole text.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
+import hashlib
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.pipeline import AttributeRuler
+from spacy.tokens import Doc, Token
+from thinc.api import Config
 
 from newsevents import registrations
 from newsevents.corpus import chunked
-from newsevents.errors import Errors, NewsEventsError
+from newsevents.errors import Errors, InputError, NewsEventsError
 from newsevents.kb.lexicon import load_lexicon
-from newsevents.stages import parse
+from newsevents.stages import attach_article, parse
 from newsevents.types import (
     Actor,
     Article,
@@ -40,25 +45,126 @@ SPACY_COMPONENTS = ("tok2vec", "split_lines", "tagger", "parser", "attribute_rul
                     "ner")
 
 
-def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGES) -> Language:
-    """Load the spaCy model and add the newsevents stages after it."""
+def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGES,
+              config: dict[str, dict[str, Any]] | None = None) -> Language:
+    """Load the spaCy model and add the newsevents stages after it.
+
+    ``config`` maps a stage's short name ("geolocate") to settings overriding its
+    factory's defaults (``{"geolocate": {"min_score": 0.7}}``); they land in
+    ``nlp.config``, from which ``PipelineSpec`` rebuilds the same pipeline. Raises
+    E010 when a stage reads an attribute no stage before it writes.
+    """
     registrations.register_extensions()
     try:
         nlp = spacy.load(model, exclude=["senter"])
     except OSError as e:
         raise NewsEventsError(Errors.E002.format(model=model)) from e
     nlp.add_pipe(parse.FACTORY, name="split_lines", before="parser")
+    settings = dict(config or {})
+    for factory in stages:
+        name = _short_name(factory)
+        nlp.add_pipe(factory, name=name, config=settings.pop(name, {}))
+    if settings:
+        raise InputError(Errors.E011.format(names=", ".join(sorted(settings)),
+                                            stages=", ".join(nlp.pipe_names)))
+    # The tokenizer keeps whole the hyphenated triggers of the lexicon the
+    # extract_events stage was given (its config may name another one).
+    extractor = nlp.get_pipe("extract_events") if "extract_events" in nlp.pipe_names else None
+    lexicon = extractor.lexicon if extractor is not None else load_lexicon()
     parse.keep_hyphenated_words(nlp, {(trigger.lemma, trigger.pos)
-                                      for trigger in load_lexicon().triggers
-                                      if "-" in trigger.lemma})
-    for name in stages:
-        nlp.add_pipe(name, name=_short_name(name))
+                                      for trigger in lexicon.triggers if "-" in trigger.lemma})
+    _declare_ruler_assigns(nlp)
+    check_pipeline(nlp)
     return nlp
 
 
 def _short_name(factory: str) -> str:
     """"newsevents_geolocate_v1" → "geolocate" (spaCy allows no dots in factory names)."""
     return factory.removeprefix("newsevents_").rsplit("_v", 1)[0]
+
+
+def _declare_ruler_assigns(nlp: Language) -> None:
+    """Declare what the model's attribute_ruler sets, read from its patterns.
+
+    spaCy's ``attribute_ruler`` factory declares no ``assigns`` because its
+    patterns decide them; in this model they set ``token.pos`` and
+    ``token.morph`` from every tag (and a few words' lemmas, tags and
+    labels). Without this the stages' truthful ``requires=["token.pos"]``
+    would look unmet to ``nlp.analyze_pipes()`` (issue 12).
+    """
+    for name, proc in nlp.pipeline:
+        if not isinstance(proc, AttributeRuler):
+            continue
+        keys = {key.lower() for pattern in proc.patterns for key in pattern["attrs"]}
+        meta = nlp.get_pipe_meta(name)
+        # spaCy keeps one FactoryMeta per factory; replace this pipe's copy only.
+        nlp._pipe_meta[name] = dataclasses.replace(
+            meta, assigns=[*meta.assigns, *(f"token.{key}" for key in sorted(keys)
+                                            if hasattr(Token, key))])
+
+
+def check_pipeline(nlp: Language) -> None:
+    """Raise E010 when a stage requires an attribute that no earlier stage assigns."""
+    problems = {name: unmet for name, unmet in nlp.analyze_pipes()["problems"].items() if unmet}
+    if problems:
+        raise InputError(Errors.E010.format(problems="; ".join(
+            f"{name} needs {', '.join(unmet)}" for name, unmet in problems.items())))
+
+
+@dataclasses.dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker process or a Spark executor needs to rebuild a pipeline exactly.
+
+    ``config`` is ``nlp.config`` (every stage's settings and knowledge bases, by
+    registry name); ``data`` is ``nlp.to_bytes()`` (the model's weights, vocabulary
+    and tokenizer, with the hyphenated-word special cases). The newsevents stages
+    keep no state outside their config, so they are rebuilt from it.
+
+    The config travels as values, not as its text: spaCy's config parser reads
+    "0.3" as 0.30000000000000004 (srsly's ujson), which would move a threshold by
+    one unit in the last place and could drop an event sitting exactly on it.
+    """
+
+    config: Config
+    data: bytes
+
+    @classmethod
+    def of(cls, nlp: Language) -> PipelineSpec:
+        return cls(config=nlp.config, data=nlp.to_bytes())
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of the spec: equal pipelines, equal fingerprints."""
+        digest = hashlib.sha256(self.config.to_str().encode("utf-8"))
+        digest.update(self.data)
+        return digest.hexdigest()
+
+    def build(self) -> Language:
+        """The pipeline this spec was taken from.
+
+        The spaCy model's components are rebuilt from the config and filled with
+        ``data``; the newsevents stages (``newsevents_*`` factories) are added in
+        their places with their settings as values (see the class docstring).
+        """
+        registrations.register_extensions()
+        names = list(self.config["nlp"]["pipeline"])
+        components = self.config["components"]
+        ours = {name for name in names if components[name]["factory"].startswith("newsevents_")}
+        model_config = self.config.copy()
+        model_config["nlp"]["pipeline"] = [name for name in names if name not in ours]
+        model_config["components"] = {name: components[name] for name in names
+                                      if name not in ours}
+        nlp = spacy.util.load_model_from_config(model_config, auto_fill=False)
+        nlp.from_bytes(self.data)
+        for index, name in enumerate(names):
+            if name not in ours:
+                continue
+            following = next((n for n in names[index + 1:] if n not in ours), None)
+            settings = dict(components[name])
+            nlp.add_pipe(settings.pop("factory"), name=name, config=settings, before=following)
+        _declare_ruler_assigns(nlp)
+        check_pipeline(nlp)
+        return nlp
 
 
 def process(
@@ -68,20 +174,19 @@ def process(
     batch_size: int = 16,
     workers: int = 1,
     include_unasserted: bool = False,
-    stages: Iterable[str] = registrations.STAGES,
 ) -> Iterator[ArticleResult]:
     """Code every article; yields one ArticleResult per article, in order.
 
-    Events the text does not assert (negated, hypothetical, future, generic,
+    With ``workers`` > 1 every worker process runs ``nlp`` (rebuilt from its
+    ``PipelineSpec``), or the default pipeline when ``nlp`` is None. Events
+    the text does not assert (negated, hypothetical, future, generic,
     historical: see ``Mention``) are left out unless ``include_unasserted``.
-    ``stages`` names the stages of the pipeline built when ``nlp`` is None.
     """
     if workers > 1:
-        yield from _process_parallel(articles, workers=workers, batch_size=batch_size,
-                                     include_unasserted=include_unasserted,
-                                     stages=tuple(stages))
+        yield from _process_parallel(articles, nlp=nlp, workers=workers, batch_size=batch_size,
+                                     include_unasserted=include_unasserted)
         return
-    nlp = nlp or build_nlp(stages=stages)
+    nlp = nlp or build_nlp()
     yield from _process_serial(articles, nlp=nlp, batch_size=batch_size,
                                include_unasserted=include_unasserted)
 
@@ -113,7 +218,7 @@ def _process_serial(
 
 def _run_stages(doc: Doc, article: Article, stages: list[tuple[str, Any]], *,
                 include_unasserted: bool = False) -> ArticleResult:
-    doc._.article = article
+    attach_article.hand_over(doc, article)
     failures: list[Failure] = []
     for name, proc in stages:
         try:
@@ -224,9 +329,9 @@ def _join_pieces(article: Article, parts: list[ArticleResult]) -> ArticleResult:
 _WORKER_NLP: Language | None = None
 
 
-def _init_worker(stages: tuple[str, ...] = registrations.STAGES) -> None:
+def _init_worker(spec: PipelineSpec | None) -> None:
     global _WORKER_NLP
-    _WORKER_NLP = build_nlp(stages=stages)
+    _WORKER_NLP = spec.build() if spec is not None else build_nlp()
 
 
 def _process_chunk(chunk: list[Article], batch_size: int,
@@ -240,16 +345,37 @@ def _process_chunk(chunk: list[Article], batch_size: int,
 
 
 def _process_parallel(
-    articles: Iterable[Article], *, workers: int, batch_size: int,
-    include_unasserted: bool = False, stages: tuple[str, ...] = registrations.STAGES,
+    articles: Iterable[Article], *, nlp: Language | None, workers: int, batch_size: int,
+    include_unasserted: bool = False,
 ) -> Iterator[ArticleResult]:
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(stages,)) as pool:
-        jobs = pool.imap(
-            _ChunkJob(batch_size, include_unasserted), chunked(articles, batch_size), chunksize=1
-        )
-        for results in jobs:
-            yield from results
+    """Code in ``workers`` processes, each running ``nlp`` (or the default pipeline)."""
+    global _WORKER_NLP
+    if "fork" not in multiprocessing.get_all_start_methods():
+        spec = PipelineSpec.of(nlp) if nlp is not None else None
+        pool = multiprocessing.get_context("spawn").Pool(
+            workers, initializer=_init_worker, initargs=(spec,))
+    else:
+        # Where processes fork, the workers inherit the pipeline itself, loaded once
+        # here (as spaCy's own ``n_process`` does): they start at once and share its
+        # model and knowledge bases copy-on-write instead of each loading ~450 MB.
+        # Frozen objects are left alone by the workers' garbage collector, whose
+        # bookkeeping would otherwise write to (and so copy) every shared page.
+        _WORKER_NLP = nlp or build_nlp()
+        gc.freeze()
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        finally:
+            gc.unfreeze()
+    try:
+        with pool:
+            jobs = pool.imap(
+                _ChunkJob(batch_size, include_unasserted), chunked(articles, batch_size),
+                chunksize=1
+            )
+            for results in jobs:
+                yield from results
+    finally:
+        _WORKER_NLP = None
 
 
 @dataclasses.dataclass(frozen=True)

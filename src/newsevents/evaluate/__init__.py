@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from newsevents import registrations
 from newsevents.errors import Errors, InputError, InternalError
-from newsevents.evaluate import documents, events_gold, plover_gsr, upetrarch
+from newsevents.evaluate import actors, documents, events_gold, plover_gsr, upetrarch
 from newsevents.evaluate.floors import (
     FloorCheck,
     FloorRow,
@@ -36,14 +36,20 @@ from newsevents.types import Article, ArticleResult
 if TYPE_CHECKING:
     from spacy.language import Language
 
-Kind = Literal["plover-gsr", "upetrarch", "acled", "gtd", "events"]
-KINDS: tuple[str, ...] = ("plover-gsr", "upetrarch", "acled", "gtd", "events")
+Kind = Literal["plover-gsr", "upetrarch", "acled", "gtd", "actors", "events"]
+KINDS: tuple[str, ...] = ("plover-gsr", "upetrarch", "acled", "gtd", "actors", "events")
+#: Sentence-level gold (one event per sentence or summary, coded whatever its assertion):
+#: scored on the mention coder, without screening and merging (docs/accuracy.md).
+SENTENCE_KINDS = frozenset({"plover-gsr", "upetrarch", "acled", "gtd"})
 GOLD_FILES: dict[str, str] = {
     "plover-gsr": "plover_gsr_dev.jsonl",
     "upetrarch": "upetrarch_gsr_validation.jsonl",
     "acled": "acled_dev.jsonl",
     "gtd": "gtd_dev.jsonl",
 }
+"""The files ``--gold-dir`` looks for (the gold data of others); our own actor
+cases live in this repository, ``eval/actors/{tune,check}.jsonl``, and our own
+hand-coded reports in ``eval/events`` (``--kind events``)."""
 
 __all__ = [
     "GOLD_FILES", "KINDS", "FloorCheck", "FloorRow", "Floors", "Kind", "Miss",
@@ -71,7 +77,7 @@ class PipelineProcessor:
         self._mention_coder: PipelineProcessor | None = None
 
     @property
-    def mention_coder(self) -> "PipelineProcessor":
+    def mention_coder(self) -> PipelineProcessor:
         if self._mention_coder is None:
             self._mention_coder = PipelineProcessor(
                 workers=self.workers, batch_size=self.batch_size,
@@ -81,13 +87,10 @@ class PipelineProcessor:
     def __call__(self, articles: list[Article]) -> list[ArticleResult]:
         from newsevents.pipeline import build_nlp, process
 
-        if self.workers > 1:
-            return list(process(articles, workers=self.workers, batch_size=self.batch_size,
-                                include_unasserted=True, stages=self.stages))
         if self._nlp is None:
             self._nlp = build_nlp(stages=self.stages)
         return list(process(articles, nlp=self._nlp, batch_size=self.batch_size,
-                            include_unasserted=True))
+                            workers=self.workers, include_unasserted=True))
 
 
 def guess_kind(path: Path) -> str:
@@ -98,6 +101,8 @@ def guess_kind(path: Path) -> str:
     for kind, file_name in GOLD_FILES.items():
         if name == file_name or name.startswith(kind.replace("-", "_")):
             return kind
+    if name.startswith(actors.KIND) or path.parent.name == actors.KIND:
+        return actors.KIND
     raise InputError(Errors.E404.format(path=path, kinds=", ".join(KINDS)))
 
 
@@ -126,15 +131,22 @@ def evaluate_file(path: Path, *, kind: str, process: ProcessFn | None = None,
         raise InputError(Errors.E437)
     if kind == "events":
         return _evaluate_documents(path, process=process, limit=limit, predictions=predictions)
-    # Sentence-level gold (one event per sentence or summary, coded whatever its assertion)
-    # measures the mention coder: screening and merging are measured by the events kind.
     process = process or PipelineProcessor()
-    if isinstance(process, PipelineProcessor):
+    if kind in SENTENCE_KINDS and isinstance(process, PipelineProcessor):
+        # one gold event per sentence: the mention coder is measured, not what an analyst
+        # counts (screening and merging are measured by the events kind)
         process = process.mention_coder
     started = time.perf_counter()
     source = f"eval:{path.name}"
     scored: Scored
-    if kind == "plover-gsr":
+    name = None
+    if kind == actors.KIND:
+        actor_records = actors.read(path, limit=limit)
+        articles = actors.to_articles(actor_records, source=source)
+        results = _run(process, articles)
+        scored = actors.score(actor_records, results)
+        name = actors.set_name(path)
+    elif kind == "plover-gsr":
         plover_records = plover_gsr.read(path, limit=limit)
         articles = plover_gsr.to_articles(plover_records, source=source)
         results = _run(process, articles)
@@ -160,6 +172,7 @@ def evaluate_file(path: Path, *, kind: str, process: ProcessFn | None = None,
         floored=scored.floored,
         tables=scored.tables,
         misses=scored.misses,
+        name=name,
     )
 
 

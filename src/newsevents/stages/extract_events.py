@@ -28,11 +28,12 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from newsevents.kb.lexicon import Lexicon, Trigger, load_lexicon
+from newsevents.kb.lexicon import Lexicon, Trigger
 from newsevents.stages.common import (
     actor_index,
     doc_text,
     heading_ranges,
+    span_text,
     in_ranges,
     is_negated,
 )
@@ -121,14 +122,18 @@ class _Match:
 
 @Language.factory(
     "newsevents_extract_events_v1",
-    requires=["doc._.actors", "token.dep", "token.lemma"],
+    requires=["doc._.article", "doc._.actors", "doc.ents", "doc.sents", "token.dep",
+              "token.head", "token.pos", "token.lemma"],
     assigns=["doc._.events"],
-    default_config={"min_confidence": 0.3, "relative_confidence": 0.6},
+    default_config={"lexicon": {"@misc": "newsevents.lexicon.v1"},
+                    "min_confidence": 0.3, "relative_confidence": 0.6},
 )
 def make_event_extractor(
-    nlp: Language, name: str, min_confidence: float, relative_confidence: float
+    nlp: Language, name: str, lexicon: Lexicon, min_confidence: float,
+    relative_confidence: float,
 ) -> "EventExtractor":
-    return EventExtractor(lexicon=load_lexicon(), min_confidence=min_confidence,
+    """An EventExtractor over the injected lexicon; see the module docs for the thresholds."""
+    return EventExtractor(lexicon=lexicon, min_confidence=min_confidence,
                           relative_confidence=relative_confidence)
 
 
@@ -150,7 +155,7 @@ class EventExtractor:
         events: list[Event] = []
         seen_types: set[str] = set()
         for sent in doc.sents:
-            if in_ranges(sent.start_char, headings) or not sent.text.strip():
+            if in_ranges(sent.start_char, headings) or not span_text(sent).strip():
                 continue
             coded: list[Event] = []
             for match in self._matches(sent):
@@ -309,8 +314,8 @@ class EventExtractor:
         if not source and not target:
             confidence *= 0.85
         trigger_span = self._trigger_span(match)
-        sentence_text = sent.text.strip()
-        sentence_start = sent.start_char + _lstrip_len(sent.text)
+        sentence_text = span_text(sent).strip()
+        sentence_start = sent.start_char + _lstrip_len(span_text(sent))
         return Event(
             id="",
             article_id="",
@@ -409,7 +414,7 @@ class EventExtractor:
 
     def _contexts(self, trigger: Trigger, sent: Span) -> tuple[str, ...]:
         found = list(trigger.contexts)
-        lowered = sent.text.lower()
+        lowered = span_text(sent).lower()
         for word in _WORD.findall(lowered):
             context = CONTEXT_WORDS.get(word)
             if context and context not in found:

@@ -49,7 +49,7 @@ DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 
 @Language.factory(
     FACTORY,
-    requires=["doc._.events", "token.dep", "token.pos"],
+    requires=["doc._.article", "doc._.events", "token.dep", "token.head", "token.pos"],
     assigns=["doc._.events"],
     default_config={"max_km": MAX_KM},
 )

@@ -144,7 +144,8 @@ def _rows(name: str, width: int) -> Iterable[tuple[int, list[str]]]:
 
 @Language.factory(
     FACTORY,
-    requires=["doc._.article", "doc._.events", "token.dep", "token.tag"],
+    requires=["doc._.article", "doc._.events", "doc.sents", "token.dep", "token.head",
+              "token.pos", "token.tag", "token.lemma"],
     assigns=["doc._.events"],
     default_config={"background_days": BACKGROUND_DAYS},
 )
