@@ -333,7 +333,8 @@ def factbook_forces(iso3: str, text: str) -> Iterator[Entry]:
             if not name or not 2 <= len(name.split()) <= 8 or not name[:1].isupper():
                 continue  # one word ("Police", "Gendarmerie") names no force of its own
             lower = name.lower()
-            if lower.startswith(("ministry", "note", "the ministry")) \
+            if lower.startswith(("note", "the ministry")) or "ministr" in lower \
+                    or "department" in lower \
                     or set(lower.replace("-", " ").split()) <= GENERIC_FORCE_WORDS:
                 continue  # "Security Forces", "National Police": no country of their own
             sector = "COP" if any(w in lower for w in COP_WORDS) else (
