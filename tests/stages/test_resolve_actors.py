@@ -78,3 +78,17 @@ def test_resolve_actors_dateline_is_no_actor_but_gives_the_country(nlp, text):
 
 def test_resolve_actors_a_name_before_a_dash_is_still_an_actor(nlp):
     assert _actors(nlp, "Hamas — the group said it would talk.")["Hamas"] == ("PSE", "REB")
+
+
+def test_resolve_actors_former_office_in_an_apposition(nlp):
+    actors = _actors(nlp, "Boris Johnson, the former prime minister, quit parliament on "
+                          "Friday. Jimmy Chérizier, a former police officer who leads a gang "
+                          "alliance, said his fighters would resist.", dt.date(2023, 6, 9))
+    assert actors["Boris Johnson"] == ("GBR", "ELI")
+    assert actors["Jimmy Chérizier"] == ("HTI", "CRM")
+
+
+def test_resolve_actors_known_name_around_a_place(nlp):
+    actors = _actors(nlp, "Islamic State West Africa Province claimed the attack near Lake "
+                          "Chad in Nigeria.", dt.date(2023, 9, 21))
+    assert actors["Islamic State West Africa Province"] == ("NGA", "REB")

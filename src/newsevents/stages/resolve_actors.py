@@ -41,6 +41,8 @@ RELABEL_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "EVE
 MIN_MARKED_ACRONYM = 3
 PERSONAL_NAMES_THAT_ARE_COUNTRIES = {"Jordan", "Chad", "Georgia", "Israel", "Kenya", "India"}
 FORMER_WORDS = {"former", "ex", "then"}
+# Offices whose former holders are ELI ("the former prime minister").
+OFFICE_SECTORS = {"GOV", "LEG"}
 # "KABUL —", "Goma, Congo (Reuters) -": a place that opens a line and says where
 # the report was filed, never an actor (issue 10); it still gives the context country.
 DATELINE = re.compile(
@@ -129,7 +131,8 @@ class ActorResolver:
         Ambassagou"). A name found in the text becomes one ORG entity, taking
         over the actor-like entities inside it ("pro-Houthi" forces are the
         Houthis' side); it never overrides a place or another longer entity that
-        contains it.
+        contains it, except a place named inside a longer name ("Islamic State
+        West Africa Province", "Bank of Japan").
         """
         acronyms, names = self._known_matchers(doc)
         found = [Span(doc, start, end, label="ORG")
@@ -140,7 +143,7 @@ class ActorResolver:
         added = []
         for span in filter_spans(found):
             overlapping = [ent for ent in ents if ent.start < span.end and span.start < ent.end]
-            if any(ent.label_ not in RELABEL_LABELS
+            if any((ent.label_ not in RELABEL_LABELS and not _named_inside(ent, span))
                    or (ent.start < span.start and not _aligned_with(ent, span))
                    or ent.end > span.end
                    or (ent.start, ent.end, ent.label_) == (span.start, span.end, "ORG")
@@ -280,7 +283,12 @@ class ActorResolver:
 
     def _date_person(self, draft: _Draft, doc: Doc) -> None:
         """ "Former President X" is ELI; a KB role that ended gives way to a title in the text."""
-        before = doc[draft.first:draft.head.i]
+        before = list(doc[draft.first:draft.head.i])
+        # "Boris Johnson, the former prime minister": an office, not "a former police officer"
+        before += [t for child in draft.head.children
+                   if child.dep_ == "appos" and child.pos_ == "NOUN"
+                   and self.kb.sector_of_title(child.lower_) in OFFICE_SECTORS
+                   for t in child.lefts]
         if any(t.lower_ in FORMER_WORDS or t.lower_.startswith("ex-") for t in before):
             draft.sector = "ELI"
             return
@@ -614,6 +622,12 @@ def _add_countries(draft: _Draft, codes: Iterable[str]) -> None:
     for code in codes:
         if code not in draft.countries:
             draft.countries.append(code)
+
+
+def _named_inside(ent: Span, known: Span) -> bool:
+    """Whether a place entity lies inside a known name at least two words longer."""
+    return (ent.label_ in PLACE_LABELS and known.start <= ent.start and ent.end <= known.end
+            and len(known) - len(ent) >= 2)
 
 
 def _aligned_with(ent: Span, known: Span) -> bool:
