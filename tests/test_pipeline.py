@@ -123,7 +123,10 @@ def test_pipeline_stage_settings_live_in_the_config_and_a_rebuild_behaves_the_sa
     assert _events(pipeline.process(articles, nlp=nlp)) != _events(strict)
 
 
-def test_pipeline_workers_run_the_given_pipeline(nlp, strict_nlp):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_pipeline_workers_run_the_given_pipeline(nlp, strict_nlp, monkeypatch, start):
+    if start == "spawn":  # as on platforms without fork: workers rebuild it from its spec
+        monkeypatch.setattr(pipeline.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     articles = [_article(SAMPLE_TEXT, f"a{i}") for i in range(4)]
     serial = list(pipeline.process(articles, nlp=strict_nlp))
     parallel = list(pipeline.process(articles, nlp=strict_nlp, workers=2, batch_size=2))
