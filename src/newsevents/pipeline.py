@@ -87,10 +87,10 @@ def _declare_ruler_assigns(nlp: Language) -> None:
     """Declare what the model's attribute_ruler sets, read from its patterns.
 
     spaCy's ``attribute_ruler`` factory declares no ``assigns`` because its
-    patterns decide them; in this model they map every tag to ``token.pos``
-    and ``token.morph``, which the stages read. Without this the stages'
-    truthful ``requires=["token.pos"]`` would look unmet to
-    ``nlp.analyze_pipes()`` (issue 12).
+    patterns decide them; in this model they set ``token.pos`` and
+    ``token.morph`` from every tag (and a few words' lemmas, tags and
+    labels). Without this the stages' truthful ``requires=["token.pos"]``
+    would look unmet to ``nlp.analyze_pipes()`` (issue 12).
     """
     for name, proc in nlp.pipeline:
         if not isinstance(proc, AttributeRuler):
