@@ -352,7 +352,7 @@ def _process_parallel(
         # model and knowledge bases copy-on-write instead of each loading ~450 MB.
         # Frozen objects are left alone by the workers' garbage collector, whose
         # bookkeeping would otherwise write to (and so copy) every shared page.
-        _WORKER_NLP = nlp or build_nlp()
+        _WORKER_NLP = nlp if nlp is not None else build_nlp()
         gc.freeze()
         try:
             pool = multiprocessing.get_context("fork").Pool(workers)
