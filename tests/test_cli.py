@@ -101,3 +101,17 @@ def test_cli_every_command_has_help_with_an_example():
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"{name} --help shows no example"
+
+
+@pytest.mark.slow
+def test_cli_extract_include_unasserted(tmp_path):
+    path = tmp_path / "plans.txt"
+    path.write_text("The Gondor army shelled Bree on Monday. The Gondor government will "
+                    "impose sanctions on Arnor next week.\n", encoding="utf-8")
+    args = ["extract", str(path), "--published", "2024-11-20"]
+    default = json.loads(CliRunner().invoke(cli, args).stdout)
+    every = json.loads(CliRunner().invoke(cli, [*args, "--include-unasserted"]).stdout)
+    assert not [e for e in default["events"] if e["type"] == "SANCTION"]
+    (planned,) = [e for e in every["events"] if e["type"] == "SANCTION"]
+    assert planned["future"] and planned["mentions"][0]["future"]
+    assert [e["type"] for e in default["events"]] == ["ASSAULT"]

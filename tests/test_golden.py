@@ -35,6 +35,7 @@ def _normalised(result) -> list[dict]:
             "location": event.location.name if event.location else None,
             "date": event.date.value.isoformat() if event.date.value else None,
             "negated": event.negated,
+            "mentions": [mention.trigger.text for mention in event.mentions],
         })
     return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
 

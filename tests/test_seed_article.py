@@ -42,7 +42,7 @@ def _find(result, event_type, *, source=None, target=None, trigger=None):
         if e.type == event_type
         and (source is None or source in _countries(e.source))
         and (target is None or target in _countries(e.target))
-        and (trigger is None or trigger in e.trigger.text)
+        and (trigger is None or any(trigger in m.trigger.text for m in e.mentions))
     ]
 
 

@@ -82,7 +82,11 @@ def cli() -> None:
               default="jsonl", show_default=True, help="Output format.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Parallel worker processes.")
-def extract(input_path: str, output_format: str, workers: int, **params: object) -> None:
+@click.option("--include-unasserted", is_flag=True,
+              help="Also events the text does not assert (negated, hypothetical, future, "
+                   "generic, historical), each flagged.")
+def extract(input_path: str, output_format: str, workers: int, include_unasserted: bool,
+            **params: object) -> None:
     """Code the events of INPUT (a file, a feed or page URL, - for stdin) and print them.
 
     \b
@@ -99,7 +103,8 @@ def extract(input_path: str, output_format: str, workers: int, **params: object)
     for failure in input_failures:
         click.echo(failure.message, err=True)
     try:
-        results: Iterable[ArticleResult] = process(articles, workers=workers)
+        results: Iterable[ArticleResult] = process(articles, workers=workers,
+                                                   include_unasserted=include_unasserted)
         ok = 0
         for result in results:
             if result.failures:
@@ -210,6 +215,15 @@ def _progress_label(progress: object) -> str | None:
 _DB_HELP = "The event database (a DuckDB file)."
 
 
+def _unasserted_processor() -> Callable[..., Iterable[ArticleResult]]:
+    """``pipeline.process`` keeping unasserted events (imported late: spaCy loads slowly)."""
+    import functools
+
+    from newsevents.pipeline import process
+
+    return functools.partial(process, include_unasserted=True)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @ingest_options
@@ -219,8 +233,11 @@ _DB_HELP = "The event database (a DuckDB file)."
               help="Parallel worker processes.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=32, show_default=True,
               help="Articles per committed transaction (and per NLP batch).")
+@click.option("--include-unasserted", is_flag=True,
+              help="Also store events the text does not assert (negated, hypothetical, "
+                   "future, generic, historical), each flagged.")
 def run(paths: tuple[str, ...], db_path: str, workers: int, batch_size: int,
-        **params: object) -> None:
+        include_unasserted: bool, **params: object) -> None:
     """Code the articles of files, folders or globs into an event database.
 
     Articles already in the database are skipped, so running the same command
@@ -245,7 +262,9 @@ def run(paths: tuple[str, ...], db_path: str, workers: int, batch_size: int,
                 bar.update(max(0, progress.done - bar.pos), current_item=progress)
 
             summary = run_corpus(list(paths), store=store, options=options, workers=workers,
-                                 batch_size=batch_size, on_progress=show)
+                                 batch_size=batch_size, on_progress=show,
+                                 process=_unasserted_processor() if include_unasserted
+                                 else None)
     except NewsEventsError as e:
         raise _store_failure(e) from e
     click.echo(format_summary(summary))
@@ -290,13 +309,17 @@ def stats(db_path: str, as_json: bool) -> None:
 @click.option("--cluster", default=None, help="Only the events of this event cluster (cluster_id).")
 @click.option("--include-duplicates", is_flag=True,
               help="Also list events of articles linked as syndicated copies.")
+@click.option("--include-unasserted", is_flag=True,
+              help="Also list stored events the text does not assert (run "
+                   "--include-unasserted stores them).")
 @click.option("--limit", type=click.IntRange(0), default=100, show_default=True,
               help="At most this many events (0 = all).")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl", "csv"]),
               default="table", show_default=True, help="Output format.")
 def query(db_path: str, event_type: str | None, country: str | None, actor: str | None,
           since: dt.datetime | None, until: dt.datetime | None, near: object,
-          cluster: str | None, include_duplicates: bool, limit: int, output_format: str) -> None:
+          cluster: str | None, include_duplicates: bool, include_unasserted: bool, limit: int,
+          output_format: str) -> None:
     """List the stored events that match every filter given.
 
     \b
@@ -312,7 +335,8 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
         type=event_type, country=country, actor=actor,
         since=since.date() if since else None, until=until.date() if until else None,
         near=near,  # type: ignore[arg-type]
-        cluster=cluster, include_duplicates=include_duplicates, limit=limit or None)
+        cluster=cluster, include_duplicates=include_duplicates,
+        include_unasserted=include_unasserted, limit=limit or None)
     rows = _read_store(db_path, lambda store: store.query(event_query))
     for line in render_rows(rows, output_format=output_format, columns=QUERY_COLUMNS):
         click.echo(line)
@@ -331,8 +355,11 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @click.option("--include-duplicates", is_flag=True,
               help="Also export events of articles linked as syndicated copies.")
+@click.option("--include-unasserted", is_flag=True,
+              help="Also export stored events the text does not assert (run "
+                   "--include-unasserted stores them).")
 def export(db_path: str, export_format: str, out_path: str, force: bool,
-           include_duplicates: bool) -> None:
+           include_duplicates: bool, include_unasserted: bool) -> None:
     """Write the stored events (or, with --format quotes-jsonl, the quotes) to a file.
 
     \b
@@ -342,7 +369,8 @@ def export(db_path: str, export_format: str, out_path: str, force: bool,
     from newsevents.store import EventQuery
     from newsevents.store.export import export_events
 
-    query = EventQuery(include_duplicates=include_duplicates)
+    query = EventQuery(include_duplicates=include_duplicates,
+                       include_unasserted=include_unasserted)
     count = _read_store(db_path, lambda store: export_events(
         store, out_path, export_format=export_format, force=force, query=query))
     noun = "quotes" if export_format == "quotes-jsonl" else "events"
@@ -439,9 +467,12 @@ def watch(sources: tuple[str, ...], db_path: str, every: str, pause: float, once
 
 
 @cli.command(name="eval")
-@click.argument("gold", nargs=-1, metavar="[GOLD.jsonl...]")
-@click.option("--kind", type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd", "actors"]),
-              default=None, help="What GOLD is (guessed from its file name if omitted).")
+@click.argument("gold", nargs=-1, metavar="[GOLD...]")
+@click.option("--kind",
+              type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd", "actors", "events"]),
+              default=None,
+              help="What GOLD is (guessed from its name if omitted); events: a directory "
+                   "of hand-coded reports such as eval/events.")
 @click.option("--gold-dir", default=None, help="Directory holding the four gold files.")
 @click.option("--check-floors", "floors_path", default=None,
               help="Fail (exit 1) if a metric drops below its floor in this JSON file.")
@@ -455,6 +486,9 @@ def watch(sources: tuple[str, ...], db_path: str, every: str, pause: float, once
               help="Score only the first N records of each file.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Parallel worker processes.")
+@click.option("--predictions", default=None, type=click.Path(dir_okay=False),
+              help="With --kind events: score this saved `extract` JSONL instead of "
+                   "running the pipeline.")
 def eval_command(**options: object) -> None:
     """Score coding quality against gold data (see docs/accuracy.md).
 
@@ -463,6 +497,7 @@ def eval_command(**options: object) -> None:
       newsevents eval ../shared/eval/plover_gsr_dev.jsonl --kind plover-gsr --errors 10
       newsevents eval --gold-dir ../shared/eval --check-floors eval/floors.json
       newsevents eval eval/actors/tune.jsonl --kind actors --errors 20
+      newsevents eval eval/events --kind events --errors 10
     """
     from newsevents.evaluate.command import run_eval_command
 
@@ -488,7 +523,7 @@ def spark_run(paths: tuple[str, ...], out: str, master: str | None, partitions: 
     """Code files, folders, globs or Hadoop file system URIs with Spark into Parquet.
 
     Needs the spark extra (pip install 'newsevents[spark]') and Java 17.
-    Writes articles/, events/, quotes/, places/ and failures/ under --out,
+    Writes articles/, events/, mentions/, quotes/, places/ and failures/ under --out,
     partitioned by publication date; a re-run of the same input replaces its
     partitions. Bring the result to the local tools with newsevents import.
 

@@ -145,6 +145,8 @@ class Errors:
             "{first}). Remove or merge one of the two rows.")
     E249 = ("E249: default_cameo() got '{value}', which is not a PLOVER event type. "
             "Pass one of: {allowed}.")
+    E250 = ("E250: {source} line {line}: {detail}. Fix the row (docs/stages.md, "
+            "'screen_events'), or rebuild data/discards.tsv with scripts/build_discards.py.")
     # E200-E219: places (kb/countries.py, kb/gazetteer.py, stages/geolocate.py)
     E200 = ("E200: The gazetteer's admin1 table '{name}' is missing from {path}. "
             "Reinstall newsevents, or rebuild it with `python -m newsevents.kb.gazetteer "
@@ -218,6 +220,25 @@ class Errors:
     E423 = ("E423: The Correlates of War code table '{path}' is missing or malformed "
             "({detail}). Reinstall newsevents, or rebuild the table with "
             "scripts/build_cow_codes.py.")
+    E430 = ("E430: '{path}' is not a document-level event gold directory: it has no "
+            "'{name}'. Pass the folder holding political.tune.jsonl, political.check.jsonl, "
+            "nonpolitical.tune.jsonl and nonpolitical.check.jsonl (for example eval/events).")
+    E431 = ("E431: Gold report '{record}' in '{path}' has a bad '{field}': {detail}. Fix the "
+            "record by hand (eval/events/README.md gives the schema).")
+    E432 = ("E432: Gold event {index} of report '{record}' in '{path}' has a bad '{field}': "
+            "{detail}. Fix the event by hand (eval/events/README.md gives the schema).")
+    E433 = ("E433: The evidence of gold event {index} of report '{record}' in '{path}' does "
+            "not occur in its text: {evidence!r}. Evidence must be copied exactly from the "
+            "report text.")
+    E434 = ("E434: Gold report id '{record}' occurs twice in '{path}'. Every report needs a "
+            "unique id.")
+    E435 = ("E435: Predictions file '{path}' line {line} is not a coded article ({detail}). "
+            "Pass the JSONL that `newsevents extract` prints, one article per line.")
+    E436 = ("E436: Predictions file '{path}' has no article '{record}', which the gold set "
+            "has. Code every gold report into it, or pass the matching gold directory.")
+    E437 = ("E437: --predictions can only be scored with --kind events and one GOLD "
+            "directory. Example: newsevents eval eval/events --kind events --predictions "
+            "eval/predictions/before.jsonl.")
     W401 = ("W401: Gold file for '{kind}' ({path}) differs from the one the floors were "
             "measured on (sha256 {expected}… vs {actual}…); scores may not be comparable. "
             "Run --update-floors once the new file is intended.")

@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsevents.types import Actor, ArticleResult, Event, Failure, Place, Quote, to_jsonable
+from newsevents.types import (
+    Actor,
+    ArticleResult,
+    Event,
+    EventDate,
+    Failure,
+    Mention,
+    Place,
+    Quote,
+    to_jsonable,
+)
 
 
 def article_record(result: ArticleResult) -> dict[str, Any]:
@@ -78,17 +88,43 @@ def event_record(event: Event) -> dict[str, Any]:
         "source": [actor_record(actor) for actor in event.source],
         "target": [actor_record(actor) for actor in event.target],
         "location": place_record(event.location) if event.location else None,
-        "date": {
-            "value": event.date.value.isoformat() if event.date.value else None,
-            "precision": event.date.precision,
-            "text": event.date.text,
-            "reason": event.date.reason,
-        },
+        "date": date_record(event.date),
         "size": to_jsonable(event.size),
         "trigger": to_jsonable(event.trigger),
         "sentence": to_jsonable(event.sentence),
         "confidence": event.confidence,
         "negated": event.negated,
         "hypothetical": event.hypothetical,
+        "future": event.future,
+        "generic": event.generic,
+        "historical": event.historical,
         "reported_by": actor_record(event.reported_by) if event.reported_by else None,
+        "mentions": [mention_record(mention) for mention in event.mentions],
+    }
+
+
+def date_record(date: EventDate) -> dict[str, Any]:
+    return {
+        "value": date.value.isoformat() if date.value else None,
+        "precision": date.precision,
+        "text": date.text,
+        "reason": date.reason,
+    }
+
+
+def mention_record(mention: Mention) -> dict[str, Any]:
+    return {
+        "type": mention.type,
+        "trigger": to_jsonable(mention.trigger),
+        "sentence": to_jsonable(mention.sentence),
+        "confidence": mention.confidence,
+        "source": [actor_record(actor) for actor in mention.source],
+        "target": [actor_record(actor) for actor in mention.target],
+        "date": date_record(mention.date) if mention.date else None,
+        "size": to_jsonable(mention.size),
+        "negated": mention.negated,
+        "hypothetical": mention.hypothetical,
+        "future": mention.future,
+        "generic": mention.generic,
+        "historical": mention.historical,
     }

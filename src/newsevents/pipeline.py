@@ -174,21 +174,27 @@ def process(
     nlp: Language | None = None,
     batch_size: int = 16,
     workers: int = 1,
+    include_unasserted: bool = False,
 ) -> Iterator[ArticleResult]:
     """Code every article; yields one ArticleResult per article, in order.
 
     With ``workers`` > 1 every worker process runs ``nlp`` (rebuilt from its
-    ``PipelineSpec``), or the default pipeline when ``nlp`` is None.
+    ``PipelineSpec``), or the default pipeline when ``nlp`` is None. Events
+    the text does not assert (negated, hypothetical, future, generic,
+    historical: see ``Mention``) are left out unless ``include_unasserted``.
     """
     if workers > 1:
-        yield from _process_parallel(articles, nlp=nlp, workers=workers, batch_size=batch_size)
+        yield from _process_parallel(articles, nlp=nlp, workers=workers, batch_size=batch_size,
+                                     include_unasserted=include_unasserted)
         return
     nlp = nlp or build_nlp()
-    yield from _process_serial(articles, nlp=nlp, batch_size=batch_size)
+    yield from _process_serial(articles, nlp=nlp, batch_size=batch_size,
+                               include_unasserted=include_unasserted)
 
 
 def _process_serial(
-    articles: Iterable[Article], *, nlp: Language, batch_size: int
+    articles: Iterable[Article], *, nlp: Language, batch_size: int,
+    include_unasserted: bool = False,
 ) -> Iterator[ArticleResult]:
     ours = [(name, proc) for name, proc in nlp.pipeline if name not in SPACY_COMPONENTS]
     ours_names = [name for name, _ in ours]
@@ -201,7 +207,7 @@ def _process_serial(
     with nlp.select_pipes(disable=ours_names):
         docs = nlp.pipe(pieces, as_tuples=True, batch_size=batch_size)
         for doc, (article, offset) in docs:
-            piece = _run_stages(doc, article, ours)
+            piece = _run_stages(doc, article, ours, include_unasserted=include_unasserted)
             if offset:
                 piece = _shift_result(piece, offset)
             if offset + len(doc.text) < len(article.text):
@@ -211,7 +217,8 @@ def _process_serial(
             yield _join_pieces(article, parts)
 
 
-def _run_stages(doc: Doc, article: Article, stages: list[tuple[str, Any]]) -> ArticleResult:
+def _run_stages(doc: Doc, article: Article, stages: list[tuple[str, Any]], *,
+                include_unasserted: bool = False) -> ArticleResult:
     attach_article.hand_over(doc, article)
     failures: list[Failure] = []
     for name, proc in stages:
@@ -228,7 +235,7 @@ def _run_stages(doc: Doc, article: Article, stages: list[tuple[str, Any]]) -> Ar
             break
     return ArticleResult(
         article=article,
-        events=tuple(doc._.events or ()),
+        events=tuple(e for e in doc._.events or () if include_unasserted or e.asserted),
         actors=tuple(doc._.actors or ()),
         places=tuple(doc._.places or ()),
         quotes=tuple(doc._.quotes or ()),
@@ -328,16 +335,19 @@ def _init_worker(spec: PipelineSpec | None) -> None:
     _WORKER_NLP = spec.build() if spec is not None else build_nlp()
 
 
-def _process_chunk(chunk: list[Article], batch_size: int) -> list[ArticleResult]:
+def _process_chunk(chunk: list[Article], batch_size: int,
+                   include_unasserted: bool = False) -> list[ArticleResult]:
     if _WORKER_NLP is None:
         raise NewsEventsError(Errors.E001.format(
             stage="pipeline", article_id=chunk[0].id if chunk else "-",
             exc_type="RuntimeError", detail="worker started without a model"))
-    return list(_process_serial(chunk, nlp=_WORKER_NLP, batch_size=batch_size))
+    return list(_process_serial(chunk, nlp=_WORKER_NLP, batch_size=batch_size,
+                                include_unasserted=include_unasserted))
 
 
 def _process_parallel(
-    articles: Iterable[Article], *, nlp: Language | None, workers: int, batch_size: int
+    articles: Iterable[Article], *, nlp: Language | None, workers: int, batch_size: int,
+    include_unasserted: bool = False,
 ) -> Iterator[ArticleResult]:
     """Code in ``workers`` processes, each running ``nlp`` (or the default pipeline)."""
     global _WORKER_NLP
@@ -361,7 +371,8 @@ def _process_parallel(
     try:
         with pool:
             jobs = pool.imap(
-                _ChunkJob(batch_size), chunked(articles, batch_size), chunksize=1
+                _ChunkJob(batch_size, include_unasserted), chunked(articles, batch_size),
+                chunksize=1
             )
             for results in jobs:
                 yield from results
@@ -372,6 +383,7 @@ def _process_parallel(
 @dataclasses.dataclass(frozen=True)
 class _ChunkJob:
     batch_size: int
+    include_unasserted: bool = False
 
     def __call__(self, chunk: list[Article]) -> list[ArticleResult]:
-        return _process_chunk(chunk, self.batch_size)
+        return _process_chunk(chunk, self.batch_size, self.include_unasserted)

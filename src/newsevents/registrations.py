@@ -15,9 +15,11 @@ from newsevents.stages import (  # noqa: F401  (imported for their factories)
     find_quotes,
     geolocate,
     measure_size,
+    merge_mentions,
     resolve_actors,
     resolve_dates,
     score_tone,
+    screen_events,
 )
 
 DOC_EXTENSIONS: dict[str, object] = {
@@ -36,9 +38,18 @@ STAGES: tuple[str, ...] = (
     "newsevents_geolocate_v1",
     "newsevents_resolve_dates_v1",
     "newsevents_measure_size_v1",
+    "newsevents_screen_events_v1",
+    "newsevents_merge_mentions_v1",
     "newsevents_find_quotes_v1",
     "newsevents_score_tone_v1",
 )
+
+
+#: The stages that code one event per trigger mention, before screening and merging: what
+#: the sentence-level gold sets (one gold event per sentence or summary) measure.
+MENTION_CODER_STAGES: tuple[str, ...] = tuple(
+    stage for stage in STAGES
+    if stage not in ("newsevents_screen_events_v1", "newsevents_merge_mentions_v1"))
 
 
 def register_extensions() -> None:

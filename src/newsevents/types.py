@@ -4,6 +4,8 @@ Article ──parse──▶ Doc ──resolve_actors──▶ Actor mentions
                        ──extract_events──▶ Event (source/target Actors)
                        ──geolocate──────▶ Place, Event.location
                        ──resolve_dates──▶ EventDate, Event.date
+                       ──screen_events──▶ assertion flags; non-political events dropped
+                       ──merge_mentions─▶ Event made of Mentions (one per occurrence)
                        ──find_quotes────▶ Quote
                        ──▶ ArticleResult ──store──▶ DuckDB
 
@@ -142,8 +144,49 @@ class Size:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """One place where an article reports an event: a trigger in a sentence.
+
+    An article may report one occurrence several times ("the blast", "the
+    explosion", "killing 26"); each report is a mention, and the Event lists
+    them all. The flags say why a mention does not assert that the event
+    happened: ``negated`` ("did not condemn"), ``hypothetical`` (conditional,
+    modal, intended or a purpose: "would impose", "to push for talks"),
+    ``future`` (planned or upcoming: "will meet next week"), ``generic``
+    (habitual or generic: "gangs who raid villages"), ``historical``
+    (background or a running total: "more than 40,000 killed since 2009").
+    """
+
+    type: str
+    trigger: Span
+    sentence: Span
+    confidence: float
+    source: tuple[Actor, ...] = ()
+    target: tuple[Actor, ...] = ()
+    date: EventDate | None = None
+    size: Size = field(default_factory=Size)
+    negated: bool = False
+    hypothetical: bool = False
+    future: bool = False
+    generic: bool = False
+    historical: bool = False
+
+    @property
+    def asserted(self) -> bool:
+        """The text says this happened (none of the flags is set)."""
+        return not (self.negated or self.hypothetical or self.future or self.generic
+                    or self.historical)
+
+
+@dataclass(frozen=True)
 class Event:
-    """A coded political event with the evidence it came from."""
+    """A coded political event with the evidence it came from.
+
+    ``trigger`` and ``sentence`` are those of the event's main mention;
+    ``mentions`` lists every mention of the occurrence in the article, in
+    text order. The flags are those of the mentions (all of them share the
+    assertion status of the event).
+    """
 
     id: str
     article_id: str
@@ -164,6 +207,16 @@ class Event:
     date: EventDate = field(default_factory=lambda: EventDate(None, None, reason="not_resolved"))
     size: Size = field(default_factory=Size)
     reported_by: Actor | None = None
+    future: bool = False
+    generic: bool = False
+    historical: bool = False
+    mentions: tuple[Mention, ...] = ()
+
+    @property
+    def asserted(self) -> bool:
+        """The text says this happened (none of the flags is set)."""
+        return not (self.negated or self.hypothetical or self.future or self.generic
+                    or self.historical)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from newsevents.types import (
     Event,
     EventDate,
     Failure,
+    Mention,
     Place,
     Quote,
     Size,
@@ -46,16 +47,18 @@ def make_event(article: Article, index: int, *, event_type: str = "ASSAULT",
                target: tuple[Actor, ...] = (ARNOR,)) -> Event:
     word = (article.text.split() or [article.text])[0]
     start = article.text.find(word)
+    trigger = Span(word, start, start + len(word))
+    sentence = Span(article.text, 0, len(article.text))
+    date = EventDate(day, "day" if day else None, "on Tuesday" if day else None,
+                     reason=None if day else "not_resolved")
+    mention = Mention(type=event_type, trigger=trigger, sentence=sentence, confidence=0.9,
+                      source=source, target=target, date=date, size=Size(killed=3))
     return Event(
         id=f"{article.id}-e{index}", article_id=article.id, type=event_type, mode="shelling",
         contexts=("border",), cameo=cameo, quad_class=4, goldstein=-10.0,
         source=source, target=target,
-        trigger=Span(word, start, start + len(word)),
-        sentence=Span(article.text, 0, len(article.text)),
-        confidence=0.9, location=location,
-        date=EventDate(day, "day" if day else None, "on Tuesday" if day else None,
-                       reason=None if day else "not_resolved"),
-        size=Size(killed=3),
+        trigger=trigger, sentence=sentence, confidence=0.9, location=location, date=date,
+        size=Size(killed=3), mentions=(mention, dataclasses.replace(mention, date=None)),
     )
 
 

@@ -206,3 +206,20 @@ def test_duckdb_cluster_filter_and_lock_wait(store: DuckDBStore, tmp_path) -> No
         with pytest.raises(ResourceError, match="E302"):
             DuckDBStore(path, read_only=True, lock_wait=0.3)
         assert time.monotonic() - started >= 0.25  # it waited for the lock before giving up
+
+
+def test_duckdb_mentions_table_and_unasserted_events(store: DuckDBStore) -> None:
+    base = make_result(7, events=2)
+    planned = dataclasses.replace(base.events[1], future=True)
+    result = dataclasses.replace(base, events=(base.events[0], planned))
+    store.write(result)
+    assert [e.id for e in store.events()] == [base.events[0].id]
+    everything = list(store.events(EventQuery(include_unasserted=True)))
+    assert everything == [base.events[0], planned]
+    assert everything[0].mentions[1].date is None
+    rows = store._rows("SELECT event_id, position, trigger_text FROM mentions "
+                       "ORDER BY event_id, position")
+    assert [(r["event_id"], r["position"]) for r in rows] == [
+        (base.events[0].id, 0), (base.events[0].id, 1), (planned.id, 0), (planned.id, 1)]
+    assert len(store.query(EventQuery())) == 1
+    assert len(store.query(EventQuery(include_unasserted=True))) == 2

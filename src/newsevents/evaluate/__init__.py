@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from newsevents import registrations
 from newsevents.errors import Errors, InputError, InternalError
-from newsevents.evaluate import actors, events_gold, plover_gsr, upetrarch
+from newsevents.evaluate import actors, documents, events_gold, plover_gsr, upetrarch
 from newsevents.evaluate.floors import (
     FloorCheck,
     FloorRow,
@@ -35,8 +36,11 @@ from newsevents.types import Article, ArticleResult
 if TYPE_CHECKING:
     from spacy.language import Language
 
-Kind = Literal["plover-gsr", "upetrarch", "acled", "gtd", "actors"]
-KINDS: tuple[str, ...] = ("plover-gsr", "upetrarch", "acled", "gtd", "actors")
+Kind = Literal["plover-gsr", "upetrarch", "acled", "gtd", "actors", "events"]
+KINDS: tuple[str, ...] = ("plover-gsr", "upetrarch", "acled", "gtd", "actors", "events")
+#: Sentence-level gold (one event per sentence or summary, coded whatever its assertion):
+#: scored on the mention coder, without screening and merging (docs/accuracy.md).
+SENTENCE_KINDS = frozenset({"plover-gsr", "upetrarch", "acled", "gtd"})
 GOLD_FILES: dict[str, str] = {
     "plover-gsr": "plover_gsr_dev.jsonl",
     "upetrarch": "upetrarch_gsr_validation.jsonl",
@@ -44,7 +48,8 @@ GOLD_FILES: dict[str, str] = {
     "gtd": "gtd_dev.jsonl",
 }
 """The files ``--gold-dir`` looks for (the gold data of others); our own actor
-cases live in this repository, ``eval/actors/{tune,check}.jsonl``."""
+cases live in this repository, ``eval/actors/{tune,check}.jsonl``, and our own
+hand-coded reports in ``eval/events`` (``--kind events``)."""
 
 __all__ = [
     "GOLD_FILES", "KINDS", "FloorCheck", "FloorRow", "Floors", "Kind", "Miss",
@@ -55,25 +60,43 @@ __all__ = [
 
 
 class PipelineProcessor:
-    """The real pipeline as a ``ProcessFn``; loads the model once for every gold file."""
+    """The real pipeline as a ``ProcessFn``; loads the model once for every gold file.
 
-    def __init__(self, *, workers: int = 1, batch_size: int = 64) -> None:
+    Results keep unasserted events (negated, hypothetical, future, generic,
+    historical): the document-level kind (``events``) leaves them out itself.
+    ``mention_coder`` is the same pipeline without ``screen_events`` and
+    ``merge_mentions``, for the sentence-level kinds (see ``evaluate_file``).
+    """
+
+    def __init__(self, *, workers: int = 1, batch_size: int = 64,
+                 stages: Sequence[str] = registrations.STAGES) -> None:
         self.workers = workers
         self.batch_size = batch_size
+        self.stages = tuple(stages)
         self._nlp: Language | None = None
+        self._mention_coder: PipelineProcessor | None = None
+
+    @property
+    def mention_coder(self) -> PipelineProcessor:
+        if self._mention_coder is None:
+            self._mention_coder = PipelineProcessor(
+                workers=self.workers, batch_size=self.batch_size,
+                stages=registrations.MENTION_CODER_STAGES)
+        return self._mention_coder
 
     def __call__(self, articles: list[Article]) -> list[ArticleResult]:
         from newsevents.pipeline import build_nlp, process
 
-        if self.workers > 1:
-            return list(process(articles, workers=self.workers, batch_size=self.batch_size))
         if self._nlp is None:
-            self._nlp = build_nlp()
-        return list(process(articles, nlp=self._nlp, batch_size=self.batch_size))
+            self._nlp = build_nlp(stages=self.stages)
+        return list(process(articles, nlp=self._nlp, batch_size=self.batch_size,
+                            workers=self.workers, include_unasserted=True))
 
 
 def guess_kind(path: Path) -> str:
     """The gold kind from a file name (``plover_gsr_dev.jsonl`` → ``plover-gsr``)."""
+    if path.is_dir() and (path / "political.tune.jsonl").is_file():
+        return "events"
     name = path.name.lower()
     for kind, file_name in GOLD_FILES.items():
         if name == file_name or name.startswith(kind.replace("-", "_")):
@@ -96,11 +119,23 @@ def find_gold_files(directory: Path) -> tuple[dict[str, Path], list[str]]:
 
 
 def evaluate_file(path: Path, *, kind: str, process: ProcessFn | None = None,
-                  limit: int | None = None) -> Report:
-    """Score one gold file; ``process`` defaults to the real pipeline."""
+                  limit: int | None = None, predictions: Path | None = None) -> Report:
+    """Score one gold file (for ``events``, a gold directory).
+
+    ``process`` defaults to the real pipeline; ``predictions`` (``events``
+    only) scores a saved ``extract`` JSONL file instead of running it.
+    """
     if kind not in KINDS:
         raise InputError(Errors.E404.format(path=path, kinds=", ".join(KINDS)))
+    if predictions is not None and kind != "events":
+        raise InputError(Errors.E437)
+    if kind == "events":
+        return _evaluate_documents(path, process=process, limit=limit, predictions=predictions)
     process = process or PipelineProcessor()
+    if kind in SENTENCE_KINDS and isinstance(process, PipelineProcessor):
+        # one gold event per sentence: the mention coder is measured, not what an analyst
+        # counts (screening and merging are measured by the events kind)
+        process = process.mention_coder
     started = time.perf_counter()
     source = f"eval:{path.name}"
     scored: Scored
@@ -138,6 +173,33 @@ def evaluate_file(path: Path, *, kind: str, process: ProcessFn | None = None,
         tables=scored.tables,
         misses=scored.misses,
         name=name,
+    )
+
+
+def _evaluate_documents(path: Path, *, process: ProcessFn | None, limit: int | None,
+                        predictions: Path | None) -> Report:
+    started = time.perf_counter()
+    reports = documents.read(path, limit=limit)
+    failures = 0
+    if predictions is not None:
+        produced = documents.read_predictions(predictions)
+    else:
+        articles = documents.to_articles(reports, source=f"eval:{path.name}")
+        results = _run(process or PipelineProcessor(), articles)
+        failures = sum(1 for result in results if result.failures)
+        produced = documents.produced_from_results(results)
+    scored = documents.score(reports, produced, predictions=predictions)
+    return Report(
+        kind="events",
+        path=str(predictions or path),
+        corpus_sha256=documents.corpus_sha256(path),
+        records=len(reports),
+        failures=failures,
+        seconds=time.perf_counter() - started,
+        metrics=scored.metrics,
+        floored=scored.floored,
+        tables=scored.tables,
+        misses=scored.misses,
     )
 
 

@@ -44,6 +44,7 @@ def run_eval_command(
     errors: int,
     limit: int | None,
     workers: int = 1,
+    predictions: str | None = None,
     process: ProcessFn | None = None,
 ) -> int:
     """Run the command and return its exit code; coded errors exit 2."""
@@ -51,6 +52,7 @@ def run_eval_command(
         return _run(gold=gold, kind=kind, gold_dir=gold_dir, floors_path=floors_path,
                     update_floors=update_floors, allow_regression=allow_regression,
                     as_json=as_json, errors=errors, limit=limit,
+                    predictions=Path(predictions) if predictions else None,
                     process=process or PipelineProcessor(workers=workers))
     except NewsEventsError as e:
         click.echo(str(e), err=True)
@@ -59,13 +61,16 @@ def run_eval_command(
 
 def _run(*, gold: tuple[str, ...], kind: str | None, gold_dir: str | None,
          floors_path: str | None, update_floors: bool, allow_regression: bool,
-         as_json: bool, errors: int, limit: int | None, process: ProcessFn) -> int:
+         as_json: bool, errors: int, limit: int | None, predictions: Path | None,
+         process: ProcessFn) -> int:
     if bool(gold) == (gold_dir is not None) or (kind is not None and not gold):
         raise InputError(Errors.E409)
     if allow_regression and not update_floors:
         raise InputError(Errors.E408)
     if update_floors and floors_path is None:
         raise InputError(Errors.E411)
+    if predictions is not None and (len(gold) != 1 or kind != "events"):
+        raise InputError(Errors.E437)
     if update_floors and limit is not None:
         raise InputError(Errors.E410)
     floors: Floors | None = None
@@ -83,7 +88,8 @@ def _run(*, gold: tuple[str, ...], kind: str | None, gold_dir: str | None,
 
     reports: list[Report] = []
     for target_kind, path in targets:
-        report = evaluate_file(path, kind=target_kind, process=process, limit=limit)
+        report = evaluate_file(path, kind=target_kind, process=process, limit=limit,
+                               predictions=predictions)
         reports.append(report)
         if not as_json:
             click.echo(format_report(report, errors=errors))

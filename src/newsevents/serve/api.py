@@ -59,7 +59,8 @@ FILTER_HELP: Mapping[str, str] = {
     "near": "LAT,LON,KM: events located within KM kilometres of LAT,LON.",
     "cluster": "Only the events of this event cluster (cluster_id).",
     "include_duplicates": "Also events of articles linked as syndicated copies.",
-    "include_unasserted": "Also events that are negated or hypothetical.",
+    "include_unasserted": "Also stored events the text does not assert (negated, "
+                          "hypothetical, future, generic, historical).",
 }
 #: EventQuery fields that are not filters of the API (paging has its own parameters).
 _NOT_FILTERS = ("limit",)

@@ -7,7 +7,7 @@ order wins, a different text under a taken id is an E305 failure row), codes
 the articles with the pipeline built once per executor worker, links copies
 and clusters events with the SQL of ``newsevents.store.linking`` run by
 Spark SQL, and writes one Parquet dataset per table under ``out``
-(``articles``, ``events``, ``quotes``, ``places``, ``failures``), partitioned
+(``articles``, ``events``, ``mentions``, ``quotes``, ``places``, ``failures``), partitioned
 by the article's publication ``date``. Partitions are overwritten
 dynamically: a re-run of the same input replaces its partitions, so nothing
 is stored twice. Rows are built by the store's own row builders, so the

@@ -61,7 +61,10 @@ class EventQuery:
     ``since``/``until`` are inclusive and apply to the event date, or the
     article's publication date when the event has none; ``cluster`` keeps the
     events of one event cluster. Events of articles linked as syndicated
-    copies are hidden unless ``include_duplicates``.
+    copies are hidden unless ``include_duplicates``; events whose text does
+    not assert that they happened (negated, hypothetical, future, generic,
+    historical; stored only by ``run --include-unasserted``) unless
+    ``include_unasserted``.
     """
 
     type: str | None = None
@@ -72,6 +75,7 @@ class EventQuery:
     near: Near | None = None
     cluster: str | None = None
     include_duplicates: bool = False
+    include_unasserted: bool = False
     limit: int | None = None
 
 

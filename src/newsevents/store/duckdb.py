@@ -54,6 +54,7 @@ from newsevents.types import (
     Event,
     EventDate,
     Failure,
+    Mention,
     Place,
     Quote,
     Size,
@@ -62,7 +63,7 @@ from newsevents.types import (
     to_jsonable,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 #: How long opening the file waits for another process's lock before E302.
 LOCK_WAIT_SECONDS = 5.0
 
@@ -98,8 +99,17 @@ CREATE TABLE IF NOT EXISTS events (
     trigger_text VARCHAR, trigger_start INTEGER, trigger_end INTEGER,
     sentence_text VARCHAR, sentence_start INTEGER, sentence_end INTEGER,
     confidence DOUBLE, negated BOOLEAN, hypothetical BOOLEAN, reported_by VARCHAR,
+    future BOOLEAN, generic BOOLEAN, historical BOOLEAN, asserted BOOLEAN, mentions VARCHAR,
     cluster_id VARCHAR,
     PRIMARY KEY (article_id, id));
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id VARCHAR, event_id VARCHAR, position INTEGER, type VARCHAR,
+    trigger_text VARCHAR, trigger_start INTEGER, trigger_end INTEGER,
+    sentence_text VARCHAR, sentence_start INTEGER, sentence_end INTEGER, confidence DOUBLE,
+    source_country VARCHAR, target_country VARCHAR, date_value DATE, date_text VARCHAR,
+    killed INTEGER, injured INTEGER, arrested INTEGER, negated BOOLEAN, hypothetical BOOLEAN,
+    future BOOLEAN, generic BOOLEAN, historical BOOLEAN,
+    PRIMARY KEY (article_id, event_id, position));
 CREATE TABLE IF NOT EXISTS quotes (
     article_id VARCHAR, position INTEGER, text VARCHAR, start_char INTEGER, end_char INTEGER,
     speaker_name VARCHAR, speaker_country VARCHAR, speaker_sector VARCHAR, speaker VARCHAR,
@@ -131,6 +141,13 @@ _EVENT_COLUMNS = (
     "trigger_text", "trigger_start", "trigger_end",
     "sentence_text", "sentence_start", "sentence_end",
     "confidence", "negated", "hypothetical", "reported_by",
+    "future", "generic", "historical", "asserted", "mentions",
+)
+_MENTION_COLUMNS = (
+    "article_id", "event_id", "position", "type", "trigger_text", "trigger_start", "trigger_end",
+    "sentence_text", "sentence_start", "sentence_end", "confidence", "source_country",
+    "target_country", "date_value", "date_text", "killed", "injured", "arrested", "negated",
+    "hypothetical", "future", "generic", "historical",
 )
 _QUOTE_COLUMNS = ("article_id", "position", "text", "start_char", "end_char", "speaker_name",
                   "speaker_country", "speaker_sector", "speaker")
@@ -314,6 +331,7 @@ class DuckDBStore(EventStore):
         new_ids: dict[str, str] = {}
         article_rows: list[tuple[Any, ...]] = []
         event_rows: list[tuple[Any, ...]] = []
+        mention_rows: list[tuple[Any, ...]] = []
         quote_rows: list[tuple[Any, ...]] = []
         place_rows: list[tuple[Any, ...]] = []
         failure_rows: dict[str, tuple[Any, ...]] = {}
@@ -346,6 +364,7 @@ class DuckDBStore(EventStore):
             article_rows.append(_article_row(result, run_id, now))
             for event in result.events:
                 event_rows.append(_event_row(event, article.id))
+                mention_rows.extend(_mention_rows(event, article.id))
                 events_by_type[event.type] += 1
             quote_rows.extend(_quote_row(article.id, i, q) for i, q in enumerate(result.quotes))
             place_rows.extend(_place_row(article.id, i, p) for i, p in enumerate(result.places))
@@ -359,6 +378,7 @@ class DuckDBStore(EventStore):
             self._con.execute("BEGIN TRANSACTION")
             self._insert("articles", _ARTICLE_COLUMNS, article_rows)
             self._insert("events", _EVENT_COLUMNS, event_rows)
+            self._insert("mentions", _MENTION_COLUMNS, mention_rows)
             self._insert("quotes", _QUOTE_COLUMNS, quote_rows)
             self._insert("places", _PLACE_COLUMNS, place_rows)
             self._insert("failures", _FAILURE_COLUMNS, list(failure_rows.values()))
@@ -412,9 +432,12 @@ class DuckDBStore(EventStore):
                               f"SELECT {names}, ?, ? FROM _import", [run_id, now])
             counts = {}
             for table, columns in (("events", (*_EVENT_COLUMNS, "cluster_id")),
+                                   ("mentions", _MENTION_COLUMNS),
                                    ("quotes", _QUOTE_COLUMNS), ("places", _PLACE_COLUMNS)):
                 listed = ", ".join(f'"{name}"' for name in columns)
-                order = "article_id, id" if table == "events" else "article_id, position"
+                order = {"events": "article_id, id",
+                         "mentions": "article_id, event_id, position"}.get(
+                    table, "article_id, position")
                 row = self._con.execute(
                     f"INSERT INTO {table} ({listed}) SELECT * FROM ({read(table, columns)}) "
                     f"WHERE article_id IN (SELECT id FROM _import) ORDER BY {order}").fetchone()
@@ -520,6 +543,8 @@ class DuckDBStore(EventStore):
         params: list[Any] = []
         if not query.include_duplicates:
             clauses.append("a.duplicate_of IS NULL")
+        if not query.include_unasserted:
+            clauses.append("e.asserted")
         if query.type:
             clauses.append("e.type = ?")
             params.append(query.type.upper())
@@ -762,7 +787,24 @@ def _event_row(event: Event, article_id: str) -> tuple[Any, ...]:
         event.trigger.text, event.trigger.start, event.trigger.end,
         event.sentence.text, event.sentence.start, event.sentence.end,
         event.confidence, event.negated, event.hypothetical, _json(event.reported_by),
+        event.future, event.generic, event.historical, event.asserted,
+        _json(list(event.mentions)),
     )
+
+
+def _mention_rows(event: Event, article_id: str) -> Iterator[tuple[Any, ...]]:
+    for position, mention in enumerate(event.mentions):
+        date = mention.date
+        yield (
+            article_id, event.id, position, mention.type, mention.trigger.text,
+            mention.trigger.start, mention.trigger.end, mention.sentence.text,
+            mention.sentence.start, mention.sentence.end, mention.confidence,
+            _first(mention.source, "country"), _first(mention.target, "country"),
+            date.value if date else None, date.text if date else None,
+            mention.size.killed, mention.size.injured, mention.size.arrested,
+            mention.negated, mention.hypothetical, mention.future, mention.generic,
+            mention.historical,
+        )
 
 
 def _quote_row(article_id: str, position: int, quote: Quote) -> tuple[Any, ...]:
@@ -786,8 +828,8 @@ def _failure_row(key: str, failure: Failure, run_id: str | None,
 
 #: The columns each engine writes per table, in order (Spark adds ``cluster_id`` to events).
 TABLE_COLUMNS: Mapping[str, Sequence[str]] = {
-    "articles": _ARTICLE_COLUMNS, "events": _EVENT_COLUMNS, "quotes": _QUOTE_COLUMNS,
-    "places": _PLACE_COLUMNS, "failures": _FAILURE_COLUMNS,
+    "articles": _ARTICLE_COLUMNS, "events": _EVENT_COLUMNS, "mentions": _MENTION_COLUMNS,
+    "quotes": _QUOTE_COLUMNS, "places": _PLACE_COLUMNS, "failures": _FAILURE_COLUMNS,
 }
 
 
@@ -798,6 +840,8 @@ def result_rows(result: ArticleResult, *, run_id: str | None,
     yield "articles", _article_row(result, run_id, now)
     for event in result.events:
         yield "events", _event_row(event, article_id)
+        for row in _mention_rows(event, article_id):
+            yield "mentions", row
     for position, quote in enumerate(result.quotes):
         yield "quotes", _quote_row(article_id, position, quote)
     for position, place in enumerate(result.places):
@@ -821,6 +865,27 @@ def _actors_from(text: str | None) -> tuple[Actor, ...]:
     return tuple(_actor_from(a) for a in json.loads(text)) if text else ()
 
 
+def _actors_of(data: Sequence[Mapping[str, Any]]) -> tuple[Actor, ...]:
+    return tuple(_actor_from(a) for a in data)
+
+
+def _mention_from(data: Mapping[str, Any]) -> Mention:
+    date = data["date"]
+    return Mention(
+        type=data["type"], trigger=Span(**data["trigger"]), sentence=Span(**data["sentence"]),
+        confidence=data["confidence"], source=_actors_of(data["source"]),
+        target=_actors_of(data["target"]),
+        date=None if date is None else EventDate(
+            dt.date.fromisoformat(date["value"]) if date["value"] else None,
+            date["precision"], date["text"], date["start"], date["end"], date["reason"]),
+        size=Size(**data["size"]), negated=data["negated"], hypothetical=data["hypothetical"],
+        future=data["future"], generic=data["generic"], historical=data["historical"])
+
+
+def _mentions_from(text: str | None) -> tuple[Mention, ...]:
+    return tuple(_mention_from(m) for m in json.loads(text)) if text else ()
+
+
 def _event_from_row(row: Mapping[str, Any]) -> Event:
     """Rebuild the Event a row was written from (the JSON columns keep nested records whole)."""
     location = Place(**json.loads(row["location"])) if row["location"] else None
@@ -837,5 +902,6 @@ def _event_from_row(row: Mapping[str, Any]) -> Event:
         date=EventDate(row["date_value"], row["date_precision"], row["date_text"],
                        row["date_start"], row["date_end"], row["date_reason"]),
         size=Size(row["killed"], row["injured"], row["arrested"]),
-        reported_by=reported_by,
+        reported_by=reported_by, future=row["future"], generic=row["generic"],
+        historical=row["historical"], mentions=_mentions_from(row["mentions"]),
     )

@@ -1,0 +1,329 @@
+"""screen_events: only what happened, and only politics (issue 9).
+
+Each event is still one trigger mention here. This stage does two things.
+
+**Assertion.** News reports what happened among background, plans and
+generalities. A mention is flagged, not dropped (``Mention`` documents the
+flags), and unasserted events are left out of the output unless asked for:
+
+* ``future``: a future auxiliary ("will meet"), an intention or schedule
+  governing the trigger ("is due to vote", "plans to visit", "a planned
+  summit"), unless it goes on ("will continue to support"). A later date
+  alone is not enough: "pledged to build homes by 2031" is a pledge made today;
+* ``hypothetical`` (added to extract_events' own): a purpose clause ("met on
+  Saturday to coordinate", "marched to defend the vote");
+* ``generic``: habitual or generic present ("gangs who raid villages"), or
+  a frequency adverb ("routinely detains");
+* ``historical``: a "since …"/"for N years" span on the trigger ("has fought
+  the government for 15 years", "killed since 2009"), or a date of its own
+  sentence more than ``background_days`` (14) before the publication day, or a
+  month or year that began before the publication month ("last month").
+
+**Not politics.** Disasters, accidents, industrial explosions, epidemics,
+sport, business and ordinary crime produce no event. A sentence matching a
+sentence-level discard phrase of PETRARCH2 (``data/discards.tsv``, built by
+``scripts/build_discards.py``) codes nothing, nor does an article matching a
+story-level one. A sentence with a non-political frame word
+(``data/frames.tsv``: "earthquake", "gas explosion", "robbery", …) codes no
+event unless a political agent acts (a source of a political sector, not the
+dateline; crime frames spare violence, ASSAULT and PROTEST); and an article
+whose lead sentence is framed so, with no political agent, codes no event
+without a political actor anywhere. Crime that is political keeps its event:
+soldiers shooting protesters have a political source.
+"""
+
+import datetime as dt
+import functools
+import importlib.resources
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from newsevents.errors import Errors, InputError
+from newsevents.stages.common import doc_text
+from newsevents.types import Actor, Event, EventDate, flatten_actors
+
+FACTORY = "newsevents_screen_events_v1"
+OCCURRENCES = frozenset({"ASSAULT", "PROTEST"})
+BACKGROUND_DAYS = 14
+# "will continue to support": what goes on now, not a plan
+ONGOING_HEADS = frozenset({"continue", "keep", "remain"})
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+# words whose infinitive complement is planned, not done ("is due to meet")
+SCHEDULE_HEADS = frozenset({"due", "set", "scheduled", "expected", "plan", "planned", "intend",
+                            "poised", "prepare", "aim", "hope", "want", "seek", "going"})
+PLANNED_MODIFIERS = frozenset({"planned", "upcoming", "proposed", "scheduled", "forthcoming",
+                               "expected", "future", "next", "possible", "potential"})
+FREQUENCY_ADVERBS = frozenset({"often", "regularly", "routinely", "frequently", "usually",
+                               "typically", "sometimes", "occasionally", "habitually"})
+DURATION_UNITS = frozenset({"year", "years", "decade", "decades", "month", "months", "century"})
+# verbs whose infinitive complement is the act itself, not a purpose ("began to withdraw")
+MAIN_VERBS = frozenset({"begin", "start", "continue", "try", "attempt", "agree", "refuse",
+                        "decide", "vow", "pledge", "promise", "threaten", "offer", "fail",
+                        "manage", "move", "rush", "help", "urge", "call", "ask", "demand",
+                        "press", "appeal", "tell", "order", "force", "allow", "warn",
+                        "invite", "encourage", "push", "prefer", "need", "have", "be",
+                        "go", "get", "seek", "plan", "want", "hope", "intend", "expect"})
+SPEECH_LEMMAS = frozenset({"say", "tell", "add", "state", "announce", "claim", "report",
+                           "note", "write", "insist", "stress", "warn", "accuse", "argue"})
+# sectors that make an actor a political one; police and courts alone do not
+# (they also deal with ordinary crime), nor do civilians, businesses or media
+# (victims are not agents: workers killed in a mine blast are not a strike, so LAB is out)
+POLITICAL_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "PTY", "LEG", "IGO", "SPY", "NGO",
+                               "REF", "REL", "ELI"})
+# "KATHMANDU, May 2 — ": where the article was filed, never an actor
+DATELINE = re.compile(r"\A\s*[A-Z][A-Z .'-]+(?:,[^\n—–]{0,60}?)?\s+[—–-]+\s")
+# dates resolve_dates found in the trigger's own sentence; a fallback (publication day, a
+# date carried from an earlier sentence) says nothing about when this event happened
+OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "same_sentence"})
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Lower-case phrases matched on word boundaries, compiled into one pattern."""
+
+    pattern: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> "Phrases":
+        words = sorted({p.lower() for p in phrases if p}, key=len, reverse=True)
+        if not words:
+            return cls(None)
+        alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+        return cls(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"))
+
+    def found(self, text: str) -> bool:
+        return self.pattern is not None and self.pattern.search(text.lower()) is not None
+
+
+@dataclass(frozen=True)
+class Screens:
+    """The phrase lists the stage screens with (``data/discards.tsv``, ``data/frames.tsv``)."""
+
+    story_discards: Phrases
+    sentence_discards: Phrases
+    frames: Phrases
+    crime_frames: Phrases
+
+
+@functools.cache
+def load_screens() -> Screens:
+    """Read the shipped phrase lists once (a coded error names a malformed line)."""
+    story, sentence = [], []
+    for number, (phrase, scope) in _rows("discards.tsv", 2):
+        if scope not in ("story", "sentence"):
+            raise InputError(Errors.E250.format(
+                source="discards.tsv", line=number,
+                detail=f"scope '{scope}' is neither 'story' nor 'sentence'"))
+        (story if scope == "story" else sentence).append(phrase)
+    frames: dict[bool, list[str]] = {True: [], False: []}
+    for _, (phrase, frame) in _rows("frames.tsv", 2):
+        frames[frame == "crime"].append(phrase)
+    return Screens(story_discards=Phrases.of(story), sentence_discards=Phrases.of(sentence),
+                   frames=Phrases.of(frames[False]), crime_frames=Phrases.of(frames[True]))
+
+
+def _read_data(name: str) -> str:
+    return importlib.resources.files("newsevents.data").joinpath(name).read_text("utf-8")
+
+
+def _rows(name: str, width: int) -> Iterable[tuple[int, list[str]]]:
+    text = _read_data(name)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != width or not all(cell.strip() for cell in cells):
+            raise InputError(Errors.E250.format(
+                source=name, line=number, detail=f"expected {width} tab-separated cells"))
+        yield number, [cell.strip() for cell in cells]
+
+
+@Language.factory(
+    FACTORY,
+    requires=["doc._.article", "doc._.events", "doc.sents", "token.dep", "token.head",
+              "token.pos", "token.tag", "token.lemma"],
+    assigns=["doc._.events"],
+    default_config={"background_days": BACKGROUND_DAYS},
+)
+def make_event_screen(nlp: Language, name: str, background_days: int) -> "EventScreen":
+    return EventScreen(screens=load_screens(), background_days=background_days)
+
+
+class EventScreen:
+    """Flags unasserted mentions and drops non-political ones from ``doc._.events``."""
+
+    def __init__(self, *, screens: Screens, background_days: int = BACKGROUND_DAYS) -> None:
+        self.screens = screens
+        self.background_days = background_days
+
+    def __call__(self, doc: Doc) -> Doc:
+        events: Sequence[Event] = doc._.events or ()
+        if not events:
+            return doc
+        text = doc_text(doc)
+        if self.screens.story_discards.found(text):
+            doc._.events = []
+            return doc
+        article = doc._.article
+        published = article.published if article is not None else None
+        tokens = {token.idx: token for token in doc}
+        dateline = DATELINE.match(text)
+        filed = dateline.end() if dateline else 0
+        framed = [self._framed(event, filed=filed) for event in events]
+        lead_framed = self._lead_framed(doc, events, filed=filed)
+        kept = []
+        for event, is_framed in zip(events, framed):
+            if self._not_political(event, framed=is_framed, lead_framed=lead_framed,
+                                   filed=filed):
+                continue
+            token = tokens.get(event.trigger.start)
+            kept.append(self._flag(event, token, published))
+        doc._.events = kept
+        return doc
+
+    def _framed(self, event: Event, *, filed: int) -> bool:
+        """The sentence frames the event as non-political news and no political agent acts:
+        "A gas explosion tore through a mine, killing 11", "arrested a man over a
+        string of burglaries", "beat Argentina in the World Cup qualifier"."""
+        if _political_actor(event.source, filed=filed):
+            return False
+        sentence = event.sentence.text
+        if self.screens.frames.found(sentence):
+            return True
+        # ordinary crime codes no arrest, trial or theft; its violence stays for the analyst
+        return event.type not in OCCURRENCES and self.screens.crime_frames.found(sentence)
+
+    def _lead_framed(self, doc: Doc, events: Sequence[Event], *, filed: int) -> bool:
+        """The article's first sentence tells a non-political story, with no political agent."""
+        lead = next((sent for sent in doc.sents if sent.text.strip()), None)
+        if lead is None or not self.screens.frames.found(lead.text):
+            return False
+        in_lead = [e for e in events if e.sentence.start < lead.end_char]
+        return not any(_political_actor(e.source, filed=filed) for e in in_lead)
+
+    def _not_political(self, event: Event, *, framed: bool, lead_framed: bool,
+                       filed: int) -> bool:
+        """A discarded sentence, a framed clause, or no political agent in a framed story."""
+        if self.screens.sentence_discards.found(event.sentence.text):
+            return True
+        if framed:
+            return True
+        return lead_framed and not _political_actor(event.source + event.target, filed=filed)
+
+    def _flag(self, event: Event, token: Token | None, published: dt.date | None) -> Event:
+        future = historical = generic = False
+        hypothetical = event.hypothetical
+        date = event.date
+        if date.value is not None and date.reason in OWN_DATES and published is not None:
+            historical = _before_the_news(date, published, self.background_days)
+        if token is not None:
+            future = future or _planned(token)
+            hypothetical = hypothetical or _purpose(token)
+            generic = _generic(token)
+            historical = historical or _duration(token)
+        return replace(event, future=future, hypothetical=hypothetical, generic=generic,
+                       historical=historical)
+
+
+def _before_the_news(date: EventDate, published: dt.date, background_days: int) -> bool:
+    """A day more than ``background_days`` before publication, or a month or year that
+    began before the publication month ("last month", "in March", "last year")."""
+    if date.value is None:
+        return False
+    if date.precision in ("month", "year"):
+        return date.value < published.replace(day=1)
+    return date.value < published - dt.timedelta(days=background_days)
+
+
+def _political_actor(actors: Sequence[Actor], *, filed: int) -> bool:
+    """An actor of a political sector, outside the dateline (text before ``filed``)."""
+    return any(actor.sector in POLITICAL_SECTORS and actor.start >= filed
+               for actor in flatten_actors(actors))
+
+
+def _clause_heads(token: Token) -> list[Token]:
+    """The trigger and the verbs it hangs from through xcomp/conj (at most three steps)."""
+    heads = [token]
+    current = token
+    for _ in range(3):
+        if current.dep_ not in ("xcomp", "conj", "ccomp") or current.head is current:
+            break
+        current = current.head
+        heads.append(current)
+    return heads
+
+
+def _planned(token: Token) -> bool:
+    """ "will meet", "is due to vote", "plans to visit", "a planned summit"."""
+    if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in token.children):
+        return True
+    if any(c.dep_ == "amod" and c.lower_ in PLANNED_MODIFIERS for c in token.children):
+        return True
+    current = token
+    for _ in range(3):
+        if current.dep_ not in ("xcomp", "acomp", "ccomp") or current.head is current:
+            return False
+        head = current.head
+        if head.lemma_.lower() in ONGOING_HEADS:
+            return False
+        if head.lemma_.lower() in SCHEDULE_HEADS or head.lower_ in SCHEDULE_HEADS:
+            return True
+        if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in head.children):
+            return True
+        current = head
+    return False
+
+
+def _purpose(token: Token) -> bool:
+    """ "met on Saturday to coordinate": an infinitive saying why, not what was done."""
+    if token.tag_ != "VB" or not any(c.dep_ == "aux" and c.lower_ == "to"
+                                     for c in token.children):
+        return False
+    if token.dep_ == "advcl":
+        return True
+    return token.dep_ == "xcomp" and token.head.pos_ == "VERB" \
+        and token.head.lemma_.lower() not in MAIN_VERBS
+
+
+def _generic(token: Token) -> bool:
+    """Habitual or generic: "gangs who raid villages", "police routinely detain"."""
+    heads = _clause_heads(token)
+    if any(c.dep_ == "advmod" and c.lower_ in FREQUENCY_ADVERBS
+           for head in heads for c in head.children):
+        return True
+    if token.tag_ not in ("VBZ", "VBP") or token.lemma_.lower() in SPEECH_LEMMAS:
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in token.children):
+        return False
+    return token.dep_ == "relcl" or not _reported(token)
+
+
+def _reported(token: Token) -> bool:
+    """The trigger's clause is what someone says or said (a statement, coded as such)."""
+    current = token
+    for _ in range(4):
+        if current.head is current:
+            return False
+        if current.dep_ in ("ccomp", "parataxis") and \
+                current.head.lemma_.lower() in SPEECH_LEMMAS:
+            return True
+        current = current.head
+    return False
+
+
+def _duration(token: Token) -> bool:
+    """ "since 2009", "for more than 15 years": a span of time up to now, not an occurrence."""
+    for head in _clause_heads(token)[:2]:
+        for child in head.children:
+            if child.dep_ != "prep":
+                continue
+            if child.lower_ == "since":
+                return True
+            if child.lower_ == "for" and any(
+                    p.dep_ == "pobj" and p.lower_ in DURATION_UNITS for p in child.children):
+                return True
+    return False

@@ -1,0 +1,82 @@
+"""screen_events on stylized sentences with fictional actors, through the whole pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newsevents.errors import InputError
+from newsevents.pipeline import process
+from newsevents.stages import screen_events
+from newsevents.types import Article
+
+PUBLISHED = dt.date(2024, 11, 20)
+
+
+def _events(nlp, text: str, *, include_unasserted: bool = True):
+    article = Article(id="t", text=text, published=PUBLISHED)
+    (result,) = list(process([article], nlp=nlp, include_unasserted=include_unasserted))
+    return result.events
+
+
+def _flags(event) -> set[str]:
+    return {name for name in ("negated", "hypothetical", "future", "generic", "historical")
+            if getattr(event, name)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "trigger", "flag"), [
+    ("The Gondor government will impose sanctions on Mordor next week.", "impose", "future"),
+    ("Gondor's foreign minister is due to visit Arnor in December.", "visit", "future"),
+    ("Arnor rebels have fought the Gondor government for more than 15 years.", "fought",
+     "historical"),
+    ("The Gondor army arrested 40 opposition activists in March.", "arrested", "historical"),
+    ("Armed gangs who raid villages in Gondor have displaced thousands.", "raid", "generic"),
+    ("Gondor police routinely detain opposition activists.", "detain", "generic"),
+])
+def test_screen_events_flags_what_did_not_happen(nlp, text, trigger, flag):
+    events = [e for e in _events(nlp, text) if trigger in e.trigger.text]
+    assert events, [e.trigger.text for e in _events(nlp, text)]
+    assert flag in _flags(events[0])
+    assert not [e for e in _events(nlp, text, include_unasserted=False)
+                if trigger in e.trigger.text]
+
+
+@pytest.mark.slow
+def test_screen_events_keeps_what_happened(nlp):
+    text = ("Gondor troops shelled the Arnor border town of Bree on Tuesday, killing 12 "
+            "civilians. The Arnor government condemned the shelling on Wednesday.")
+    events = _events(nlp, text, include_unasserted=False)
+    assert {"ASSAULT", "ACCUSE"} <= {e.type for e in events}
+    assert all(not _flags(e) for e in events)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "A magnitude 6.1 earthquake struck southern Gondor on Tuesday, killing 30 people.",
+    "A gas explosion at a chemical plant in Bree killed seven workers on Monday.",
+    "Gondor beat Arnor 2-1 in the World Cup qualifier on Sunday.",
+    "Police in Bree arrested two men over a string of jewellery shop robberies.",
+])
+def test_screen_events_codes_no_event_from_non_political_news(nlp, text):
+    assert _events(nlp, text, include_unasserted=True) == ()
+
+
+@pytest.mark.slow
+def test_screen_events_political_actor_keeps_a_framed_event(nlp):
+    text = "Gondor soldiers shot dead three protesters in Bree after the earthquake on Tuesday."
+    assert any(e.type == "ASSAULT" for e in _events(nlp, text))
+
+
+def test_screen_events_phrases_match_whole_words():
+    phrases = screen_events.Phrases.of(["world cup", "ebola"])
+    assert phrases.found("the World  Cup final")
+    assert not phrases.found("the worldcupper")
+    assert phrases.found("Ebola.")
+
+
+def test_screen_events_bad_list_row_is_a_coded_error(monkeypatch):
+    monkeypatch.setattr(screen_events, "_read_data", lambda name: "football\tmatch\tx\n")
+    with pytest.raises(InputError, match="^E250: discards.tsv line 1"):
+        list(screen_events._rows("discards.tsv", 2))
