@@ -15,6 +15,7 @@ import functools
 import gc
 import hashlib
 import multiprocessing
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -350,17 +351,18 @@ def _process_parallel(
 ) -> Iterator[ArticleResult]:
     """Code in ``workers`` processes, each running ``nlp`` (or the default pipeline)."""
     global _WORKER_NLP
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not sys.platform.startswith("linux"):
+        # macOS and Windows spawn: each worker rebuilds the pipeline from its spec.
         spec = PipelineSpec.of(nlp) if nlp is not None else None
         pool = multiprocessing.get_context("spawn").Pool(
             workers, initializer=_init_worker, initargs=(spec,))
     else:
-        # Where processes fork, the workers inherit the pipeline itself, loaded once
+        # On Linux the workers are forked and inherit the pipeline itself, loaded once
         # here (as spaCy's own ``n_process`` does): they start at once and share its
         # model and knowledge bases copy-on-write instead of each loading ~450 MB.
         # Frozen objects are left alone by the workers' garbage collector, whose
         # bookkeeping would otherwise write to (and so copy) every shared page.
-        _WORKER_NLP = nlp or build_nlp()
+        _WORKER_NLP = nlp if nlp is not None else build_nlp()
         gc.freeze()
         try:
             pool = multiprocessing.get_context("fork").Pool(workers)
