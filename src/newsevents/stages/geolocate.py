@@ -40,7 +40,7 @@ from newsevents.kb.gazetteer import (
     haversine_km,
     normalise_key,
 )
-from newsevents.stages.common import CALENDAR_WORDS, doc_text, span_of
+from newsevents.stages.common import CALENDAR_WORDS, DATELINE, doc_text, span_of
 from newsevents.types import Event, Place
 
 # spaCy forbids "." in factory names (E853), so the registered name
@@ -158,13 +158,6 @@ CITY_CONTAINER_KM = 150.0
 MANY_HOMONYMS = 3
 HOMONYM_KM = 50.0
 
-_DATELINE = re.compile(
-    r"\A\s*(?P<city>[A-Z][A-Z'.\- ]{1,40}?[A-Z.])"
-    r"(?:\s*,\s*(?P<region>[A-Z][A-Za-z'.\- ]{1,40}?))?"
-    r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:[—–]|--?)\s"
-)
-
 
 @dataclass(frozen=True)
 class _Mention:
@@ -258,7 +251,8 @@ class Geolocator:
         spans += self._actor_spans(doc)
         # "the US dollar", "Ukrainian forces": a country word that only describes a thing
         # is not where anything happened.
-        spans = [span for span in spans if not self._is_modifier(span)]
+        spans = [span for span in spans
+                 if not self._is_modifier(span) and not _is_calendar_word(span.text)]
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
         chains = [chain for chain in _find_chains(doc_text(doc)) if not _names_thing(doc, chain)]
@@ -649,7 +643,7 @@ class Geolocator:
 
     def _dateline(self, doc: Doc) -> tuple[str, int, int, str | None] | None:
         """(city text, start, end, country ISO-3) of a "QUETTA, Pakistan —" dateline."""
-        m = _DATELINE.match(doc_text(doc))
+        m = DATELINE.match(doc_text(doc))
         if m is None:
             return None
         country = None
@@ -792,6 +786,12 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
             start = lead.end()  # "In Bree (Eriador)" at a sentence start: the name is Bree
             if text[start:end].lower() in CALENDAR_WORDS:
                 continue  # "On Sunday, Russia fired …"
+        if _is_calendar_word(text[start:end]):
+            # "MOGADISHU, Jan. 12": a date ends the chain; "Jan" is no town (issue 9)
+            if len(current) > 1:
+                chains.append(current)
+            current = []
+            continue
         if current and _CHAIN_LINK.fullmatch(text, previous_end, start):
             if text[current[-1][0]:current[-1][1]].lower() in _BARE_KIND_NOUNS \
                     and text[previous_end:start].strip() == "of":
@@ -807,6 +807,11 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
     if len(current) > 1:
         chains.append(current)
     return chains
+
+
+def _is_calendar_word(text: str) -> bool:
+    """A month or weekday name or abbreviation ("Mar", "Sept.", "Tuesday"): never a place."""
+    return text.lower().rstrip(".") in CALENDAR_WORDS
 
 
 def _names_thing(doc: Doc, chain: list[tuple[int, int]]) -> bool:

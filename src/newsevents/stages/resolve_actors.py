@@ -22,7 +22,7 @@ from spacy.util import filter_spans
 
 from newsevents.kb.actors import ActorKB, KnownActor, is_acronym, load_actor_kb
 from newsevents.kb.countries import Countries, load_countries
-from newsevents.stages.common import doc_text, heading_ranges, in_ranges
+from newsevents.stages.common import dateline_end, doc_text, heading_ranges, in_ranges
 from newsevents.types import Actor, ActorKind
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC"}
@@ -77,6 +77,9 @@ class ActorResolver:
     def __call__(self, doc: Doc) -> Doc:
         self._mark_known_organisations(doc)
         headings = heading_ranges(doc_text(doc))
+        dateline = dateline_end(doc_text(doc))
+        if dateline is not None:
+            headings.append((0, dateline))  # where the story was filed: never an actor
         entity_of = {token.i: ent for ent in doc.ents for token in ent}
         heads = self._candidate_heads(doc, entity_of, headings)
         owners = {i: self._owner(doc[i], heads) for i in heads}
