@@ -77,9 +77,6 @@ class ActorResolver:
     def __call__(self, doc: Doc) -> Doc:
         self._mark_known_organisations(doc)
         headings = heading_ranges(doc_text(doc))
-        dateline = dateline_end(doc_text(doc))
-        if dateline is not None:
-            headings.append((0, dateline))  # where the story was filed: never an actor
         entity_of = {token.i: ent for ent in doc.ents for token in ent}
         heads = self._candidate_heads(doc, entity_of, headings)
         owners = {i: self._owner(doc[i], heads) for i in heads}
@@ -90,7 +87,11 @@ class ActorResolver:
         drafts = {i: self._draft(doc[i], entity_of, folded[i])
                   for i in sorted(heads) if owners[i] == i}
         self._fill_missing_countries(doc, drafts)
-        actors = [self._actor(doc, draft) for draft in drafts.values() if self._keep(draft)]
+        # The dateline says where the story was filed: context for the actors' countries,
+        # never an actor itself (issue 9).
+        body = dateline_end(doc_text(doc)) or 0
+        actors = [self._actor(doc, draft) for draft in drafts.values()
+                  if self._keep(draft) and draft.head.idx >= body]
         actors = self._resolve_later_mentions(doc, actors, headings)
         doc._.actors = sorted(actors, key=lambda a: a.start)
         return doc
