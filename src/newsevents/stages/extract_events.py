@@ -74,6 +74,16 @@ NOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "a
 CITING_PREPS = {("under", None), ("to", "according"), ("with", "line"),
                 ("with", "accordance"), ("to", "pursuant")}
 BLAME_TYPES = {"ACCUSE", "REJECT"}
+# Responses whose object may be an earlier event ("rejected the accusation"), and
+# the prepositions such an object may hang on ("apologised for the remarks").
+RESPONSE_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"})
+RESPONSE_PREPS = frozenset({"for", "over", "against", "to"})
+# Nouns that name an earlier event of any type ("welcomed the decision").
+REFERRING_NOUNS = frozenset({
+    "decision", "move", "remark", "comment", "statement", "step", "measure", "action",
+    "announcement", "plan", "proposal", "report", "ruling", "verdict", "signing", "claim",
+    "allegation", "charge", "criticism", "accusation", "law", "bill", "policy", "result",
+})
 VERBAL_TYPES = {"AGREE", "REQUEST", "ACCUSE", "THREATEN"}
 # an intended deployment is not by itself a threat ("the army will deploy to the south")
 CONFLICT_TYPES = {"SANCTION", "COERCE", "ASSAULT", "REJECT", "PROTEST"}
@@ -148,11 +158,12 @@ class EventExtractor:
         headings = heading_ranges(doc_text(doc))
         actors = actor_index(doc)
         events: list[Event] = []
+        triggers: list[Token] = []  # the trigger word of each event, in step with ``events``
         seen_types: set[str] = set()
         for sent in doc.sents:
             if in_ranges(sent.start_char, headings) or not sent.text.strip():
                 continue
-            coded: list[Event] = []
+            coded: list[tuple[Event, Token]] = []
             for match in self._matches(sent):
                 event = self._event(match, sent, actors)
                 if event is None:
@@ -161,16 +172,68 @@ class EventExtractor:
                     event = replace(event, confidence=round(event.confidence * 0.75, 3))
                 if event.confidence < self.min_confidence:
                     continue
-                coded.append(event)
+                coded.append((event, match.token))
                 intent = self._intent_event(match.token, event)
                 if intent is not None:
-                    coded.append(intent)
-            for event in self._main_events(coded):
-                events.append(replace(event, id=f"{article_id}-e{len(events) + 1}",
-                                      article_id=article_id))
-            seen_types.update(event.type for event in coded)
-        doc._.events = events
+                    coded.append((intent, match.token))
+            kept = {id(event) for event in self._main_events([event for event, _ in coded])}
+            for event, token in coded:
+                if id(event) in kept:
+                    events.append(replace(event, id=f"{article_id}-e{len(events) + 1}",
+                                          article_id=article_id))
+                    triggers.append(token)
+            seen_types.update(event.type for event, _ in coded)
+        doc._.events = self._targets_from_references(events, triggers)
         return doc
+
+    def _targets_from_references(self, events: list[Event], triggers: list[Token]) -> list[Event]:
+        """A response to an earlier event targets that event's source (issue 9).
+
+        "Kenya rejected the accusation", "Britain condemned the arrests",
+        "the mayor welcomed the decision": the object names an event reported
+        before, not an actor, so the target is whoever did it -- the source of
+        the latest earlier event of the noun's type ("accusation" → ACCUSE),
+        or of any type for a generic noun ("decision", "remarks").
+        """
+        linked: list[Event] = []
+        for index, (event, token) in enumerate(zip(events, triggers)):
+            noun = self._referring_object(token) if (
+                event.type in RESPONSE_TYPES and not event.target) else None
+            if noun is not None:
+                earlier = self._referent(noun, event, events[:index])
+                if earlier is not None:
+                    event = replace(event, target=earlier.source)
+            linked.append(event)
+        return linked
+
+    def _referring_object(self, token: Token) -> Token | None:
+        """The definite event noun a verb responds to: "rejected the accusation"."""
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        objects += [pobj for c in token.children
+                    if c.dep_ == "prep" and c.lower_ in RESPONSE_PREPS
+                    for pobj in c.children if pobj.dep_ == "pobj"]
+        for noun in objects:
+            definite = any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS
+                           or c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children)
+            lemma = noun.lemma_.lower()
+            if noun.pos_ == "NOUN" and definite and (
+                    lemma in REFERRING_NOUNS or self.lexicon.triggers_for(lemma, "NOUN")):
+                return noun
+        return None
+
+    def _referent(self, noun: Token, event: Event, earlier: list[Event]) -> Event | None:
+        """The latest earlier event (an earlier sentence) the noun names, with a source."""
+        own = {actor.name for actor in event.source}
+        candidates = [e for e in reversed(earlier)
+                      if e.sentence.start < event.sentence.start and e.source
+                      and not e.negated and not e.hypothetical
+                      and not own & {actor.name for actor in e.source}]
+        types = {trigger.type for trigger in self.lexicon.triggers_for(noun.lemma_.lower(),
+                                                                       "NOUN")}
+        typed = next((e for e in candidates if e.type in types), None)
+        if typed is not None or noun.lemma_.lower() not in REFERRING_NOUNS:
+            return typed
+        return candidates[0] if candidates else None
 
     def _main_events(self, coded: list[Event]) -> list[Event]:
         """Drop weak verbal side-events of a sentence whose main event is much stronger.
