@@ -74,6 +74,17 @@ NOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "a
 CITING_PREPS = {("under", None), ("to", "according"), ("with", "line"),
                 ("with", "accordance"), ("to", "pursuant")}
 BLAME_TYPES = {"ACCUSE", "REJECT"}
+# Speech acts: in reported speech with no subject of their own, the speaker's.
+STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
+LEGAL_MODES = frozenset({"sue", "convict"})
+# Possessives that make the speaker the owner in reported speech ("its fighters").
+OWN_POSSESSIVES = frozenset({"our", "my", "its", "their"})
+# Prepositions of the event a passive happened in ("killed in the shelling").
+AGENT_EVENT_PREPS = frozenset({"in", "during", "by"})
+# "accused X of …", "blamed X for …", "charged X with …": what follows is alleged.
+ALLEGATION_VERBS = frozenset({"accuse", "blame", "charge", "criticise", "criticize", "suspect",
+                              "condemn", "denounce", "fault"})
+ALLEGATION_PREPS = frozenset({"of", "for", "with"})
 # Responses whose object may be an earlier event ("rejected the accusation"), and
 # the prepositions such an object may hang on ("apologised for the remarks").
 RESPONSE_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"})
@@ -349,13 +360,16 @@ class EventExtractor:
             source, target = arguments
         else:
             source, target = self._verbal_arguments(token, trigger, actors, speaker)
+        if not source and speaker is not None and _speech_act(token, trigger):
+            source = [speaker]  # "…, and urged Seoul to …", the ministry said: the speaker's act
         target = [a for a in target if all(a is not s for s in source)]
         if trigger.type == "PROTEST" and not target:
             target = self._protested_government(token, source, actors)
         negated = is_negated(token) or _has_negative_prefix(token) or (
             token.dep_ == "xcomp" and (is_negated(token.head)
                                        or token.head.lemma_.lower() in REFUSAL_HEADS))
-        hypothetical = self._is_hypothetical(token)
+        # "accused Minsk of using migrants as a weapon": the act alleged is not asserted
+        hypothetical = self._is_hypothetical(token) or _is_alleged(token)
         cameo = self._cameo(trigger)
         code = self.lexicon.cameo(cameo) if cameo else None
         confidence = trigger.weight * (0.6 + 0.2 * bool(source) + 0.2 * bool(target))
@@ -502,9 +516,35 @@ class EventExtractor:
                         target += self._object_actors(pobj, actors, event_type=trigger.type)
         if not passive:
             source = self._subject_actors(token, actors, speaker)
+        elif not source:
+            source = self._nominal_agents(token, actors)
         if not target:
             target = self._clause_targets(token, actors)
         return _unique(source), _unique([a for a in target if a not in source])
+
+    def _nominal_agents(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
+        """The agent of a passive named by the event it happened in (issue 9).
+
+        "were killed in the RSF shelling", "died in an attack by al-Shabaab":
+        the owner, modifier or "by" phrase of the occurrence noun. The small
+        model often attaches "the RSF shelling" as two objects of "in"; the
+        actor right before the noun is its modifier then.
+        """
+        found: list[Actor] = []
+        for child in token.children:
+            if child.dep_ != "prep" or child.lower_ not in AGENT_EVENT_PREPS:
+                continue
+            for pobj in child.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                if self._is_occurrence_noun(pobj):
+                    found += self._inner_actors(pobj, actors, perpetrators_only=True)
+                    found += [actors[c.i] for c in pobj.children
+                              if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in actors]
+                elif pobj.i in actors and pobj.i + 1 < len(pobj.doc) \
+                        and self._is_occurrence_noun(pobj.doc[pobj.i + 1]):
+                    found.append(actors[pobj.i])
+        return _unique(found)
 
     def _protested_government(
         self, token: Token, source: list[Actor], actors: dict[int, Actor]
@@ -682,6 +722,9 @@ class EventExtractor:
             return [a for owner in owners for a in self._actors_at(owner, actors)]
         if subject is None:
             return []
+        if speaker is not None and any(c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES
+                                       for c in subject.children):
+            return [speaker]  # "Al-Shabaab said its fighters carried out the attack"
         found = self._actors_at(subject, actors) or self._inner_actors(subject, actors)
         if not found and speaker is not None and (
                 subject.lower_ in SELF_REFERENCES
@@ -769,6 +812,27 @@ def _embedded(token: Token, triggers: set[int]) -> bool:
         if current.i in triggers:
             return True
     return False
+
+
+def _speech_act(token: Token, trigger: Trigger) -> bool:
+    """A statement the speaker makes ("urged", "condemned"), not a passive ("was
+    charged") or a legal act ("prosecuted"), which someone else does."""
+    return trigger.type in STATEMENT_TYPES and trigger.mode not in LEGAL_MODES and not any(
+        c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+
+
+def _is_alleged(token: Token) -> bool:
+    """The content of an accusation: "accused Y of shelling", "blamed Y for the attack".
+
+    The accusation is the event reported (ACCUSE, X → Y); what Y is said to
+    have done is X's claim, not an asserted event (issue 9).
+    """
+    current = token
+    while current.dep_ == "conj" and current.head is not current:
+        current = current.head  # "of shelling and looting villages"
+    if current.dep_ not in ("pobj", "pcomp") or current.head.lower_ not in ALLEGATION_PREPS:
+        return False
+    return current.head.head.lemma_.lower() in ALLEGATION_VERBS
 
 
 def _is_motive(token: Token) -> bool:
