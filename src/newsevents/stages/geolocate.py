@@ -48,6 +48,9 @@ from newsevents.types import Event, Place
 FACTORY = "newsevents_geolocate_v1"
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Events that happen somewhere rather than being said: with no place of their own
+# they are where the story happened, not where it was filed (the dateline, issue 9).
+OCCURRENCE_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "AID"})
 LOCATIVE_PREPS = frozenset({
     "in", "at", "near", "outside", "across", "inside", "around", "throughout", "within",
     "off", "along", "nearby", "on", "into", "over", "towards", "toward", "between", "from",
@@ -194,10 +197,13 @@ class Geolocator:
         events = doc._.events
         if events:
             main = _main_place(mentions)
+            countries = {actor.country for actor in doc._.actors or ()}
+            story = _story_place(mentions, countries) or main
             fallback = None if main is not None else self.article_country(doc, mentions)
             doc._.events = [
-                dataclasses.replace(event, location=self.locate(doc, event, mentions, main=main)
-                                    or fallback)
+                dataclasses.replace(event, location=self.locate(
+                    doc, event, mentions,
+                    main=story if event.type in OCCURRENCE_TYPES else main) or fallback)
                 for event in events
             ]
         return doc
@@ -1035,6 +1041,27 @@ def _main_place(mentions: list[_Mention]) -> _Mention | None:
         return counts[key] * weight.get(mention.place.feature or "", 1.0), -mention.place.start
 
     return max((m for m in resolved if m.place.country == top_country), key=strength)
+
+
+def _story_place(mentions: list[_Mention], actor_countries: set[str | None]) -> _Mention | None:
+    """Where the story happened, when the article names a town other than its dateline.
+
+    The dateline says where the report was filed ("BEIRUT —" on a Syrian
+    story); a town the article itself names is the better guess for an
+    occurrence that names no place of its own. Regions and countries are too
+    vague to overrule the dateline, and so is a town abroad when the article
+    names other places or actors of the dateline's country.
+    """
+    body = [m for m in mentions if not m.dateline and m.resolved]
+    place = _main_place(body)
+    if place is None or place.place.feature not in ("city", "district"):
+        return None
+    dateline = next((m for m in mentions if m.dateline), None)
+    if dateline is not None and place.place.country != dateline.place.country and (
+            dateline.place.country in actor_countries
+            or any(m.place.country == dateline.place.country for m in body)):
+        return None  # a story from the dateline's country that also names a place abroad
+    return place
 
 
 def _lead_place(resolved: list[_Mention]) -> _Mention | None:

@@ -1,0 +1,87 @@
+"""Issue 9: who did what to whom, from the grammar of the clause and the article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newsevents.pipeline import process
+from newsevents.types import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def code(nlp):
+    def run(text: str, published: dt.date = dt.date(2024, 3, 14)):
+        return next(process([Article(id="t", text=text, published=published)], nlp=nlp))
+
+    return run
+
+
+def _countries(actors):
+    return {a.country for a in actors} | {m.country for a in actors for m in a.members}
+
+
+def _of_type(result, event_type):
+    return [e for e in result.events if e.type == event_type]
+
+
+def test_issue_9_dateline_is_never_an_actor(code):
+    result = code("KABUL — The Taliban stormed a police post in Herat on Monday.")
+    assert all(actor.text != "KABUL" for actor in result.actors)
+    assault = _of_type(result, "ASSAULT")
+    assert assault and all("KABUL" not in (a.text for a in e.source) for e in assault)
+
+
+def test_issue_9_dateline_date_is_never_a_place(code):
+    result = code("KHARTOUM, Mar 8 — Soldiers shelled a market in Omdurman on Tuesday.")
+    assert [p.text for p in result.places if p.name] == ["KHARTOUM", "Omdurman"]
+
+
+def test_issue_9_passive_agent_from_the_event_it_happened_in(code):
+    result = code("Twelve people were killed in the RSF shelling of a market in Omdurman.")
+    killed = next(e for e in _of_type(result, "ASSAULT") if e.trigger.text == "killed")
+    assert _countries(killed.source) == {"SDN"}
+
+
+def test_issue_9_accused_act_is_not_an_asserted_event(code):
+    result = code("Lithuania accused Belarus of attacking its border guards.")
+    accuse = _of_type(result, "ACCUSE")
+    assert accuse and _countries(accuse[0].source) == {"LTU"}
+    assert _countries(accuse[0].target) == {"BLR"}
+    assert all(e.hypothetical for e in _of_type(result, "ASSAULT"))
+
+
+def test_issue_9_response_targets_the_source_of_the_event_it_names(code):
+    result = code("Congo accused Kenya of shielding rebel leaders on Sunday.\n\n"
+                  "Kenya's foreign ministry rejected the accusation on Monday.")
+    reject = _of_type(result, "REJECT")
+    assert reject and _countries(reject[0].target) == {"COD"}
+
+
+def test_issue_9_speaker_is_the_source_of_a_reported_speech_act(code):
+    result = code("China's foreign ministry said its minister had spoken to Seoul "
+                  "and urged South Korea to handle the issue with prudence.")
+    request = _of_type(result, "REQUEST")
+    assert request and _countries(request[0].source) == {"CHN"}
+    assert _countries(request[0].target) == {"KOR"}
+
+
+def test_issue_9_occurrence_is_where_the_story_happened_not_the_dateline(code):
+    result = code("BEIRUT — Tribal fighters withdrew on Tuesday from the Syrian town of Dhiban.\n\n"
+                  "Government troops shelled villages on Monday, killing three civilians. "
+                  "The Syrian foreign ministry condemned the shelling.")
+    shelled = next(e for e in result.events if e.trigger.text == "shelled")
+    assert shelled.location.name == "Dhībān"
+    condemned = next(e for e in result.events if e.type == "ACCUSE")
+    assert condemned.location.name == "Beirut"  # said where the report was filed
+    assert _countries(condemned.target) == {"SYR"}  # the shelling's source
+
+
+def test_issue_9_dateline_stays_when_the_story_is_from_its_country(code):
+    result = code("HONG KONG — A Hong Kong court sentenced 45 activists on Tuesday under the law "
+                  "that Beijing imposed in 2020. Police arrested two people outside the court.")
+    arrested = next(e for e in result.events if e.trigger.text == "arrested")
+    assert arrested.location.name == "Hong Kong"
