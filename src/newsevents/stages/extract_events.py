@@ -722,10 +722,10 @@ class EventExtractor:
             return [a for owner in owners for a in self._actors_at(owner, actors)]
         if subject is None:
             return []
-        if speaker is not None and any(c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES
-                                       for c in subject.children):
-            return [speaker]  # "Al-Shabaab said its fighters carried out the attack"
         found = self._actors_at(subject, actors) or self._inner_actors(subject, actors)
+        if speaker is not None and not any(actor.country for actor in found) and any(
+                c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES for c in subject.children):
+            return [speaker]  # "Al-Shabaab said its fighters carried out the attack"
         if not found and speaker is not None and (
                 subject.lower_ in SELF_REFERENCES
                 or any(c.dep_ == "poss" and c.lower_ in FIRST_PERSON for c in subject.children)):
