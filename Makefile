@@ -24,6 +24,7 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/newsevents eval --check-floors eval/floors.json --gold-dir $(SHARED_EVAL)
+	$(BIN)/newsevents eval eval/actors/tune.jsonl eval/actors/check.jsonl --kind actors --check-floors eval/floors.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py $(BENCH_ARGS)

@@ -197,7 +197,28 @@ def test_cli_store_export_refuses_overwrite(db: str, tmp_path: Path) -> None:
         "id", "date", "date_precision", "event_type", "mode", "context", "src_actor",
         "src_agent", "tgt_actor", "tgt_agent", "source", "target", "location", "size",
         "story", "sentence", "trigger", "cameo", "goldstein", "quad_class", "confidence",
-        "negated", "hypothetical", "cluster_id"]
+        "negated", "hypothetical", "reported_by", "cluster_id"]
+    assert event["reported_by"] is None
+
+
+def test_cli_store_export_quotes_with_coded_speakers(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "quotes.jsonl"
+    result = invoke("export", "--db", db, "--format", "quotes-jsonl", "--out", str(out))
+    assert result.exit_code == 0
+    assert result.stdout == f"2 quotes written to {out}\n"  # the syndicated copy's is left out
+    quotes = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [q["article_id"] for q in quotes] == ["a0001", "a0002"]
+    assert quotes[0] == {
+        "article_id": "a0001", "position": 0, "text": "We will hold the river", "start": 0,
+        "end": 22,
+        "speaker": {"name": "Arnor", "text": "Arnor", "code": "ARNGOV", "country": "ARN",
+                    "sector": "GOV", "kind": "country", "role": None},
+        "story": {"url": "https://example.org/arnor", "outlet": "Shire Post",
+                  "title": "Story 1", "published": "2024-03-02"}}
+    every = tmp_path / "every.jsonl"
+    invoke("export", "--db", db, "--format", "quotes-jsonl", "--out", str(every),
+           "--include-duplicates")
+    assert len(every.read_text().splitlines()) == 3
 
 
 def test_cli_store_export_parquet(db: str, tmp_path: Path) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from newsevents import pipeline
+from newsevents import pipeline, registrations
+from newsevents.errors import InputError
 from newsevents.types import Article
 
 pytestmark = pytest.mark.slow
@@ -15,6 +17,10 @@ PARAGRAPH = (
     "Gunmen attacked a police checkpoint in Mandera on Sunday, killing three officers. "
     "The government of Kenya condemned the attack and called on residents to stay calm.\n\n"
 )
+
+
+SAMPLE_TEXT = (Path(__file__).resolve().parents[1] / "examples" / "articles"
+               / "g20-rio-summit.txt").read_text(encoding="utf-8")
 
 
 def _article(text: str, article_id: str = "a1") -> Article:
@@ -83,3 +89,47 @@ def test_pipeline_two_workers_give_the_same_events_as_one(nlp):
     assert [r.article.id for r in parallel] == [a.id for a in articles]
     assert [[e.type for e in r.events] for r in parallel] == [
         [e.type for e in r.events] for r in serial]
+
+
+# A setting that changes the output: a stricter confidence floor for extract_events.
+STRICT = {"extract_events": {"min_confidence": 0.7}}
+
+
+@pytest.fixture(scope="module")
+def strict_nlp():
+    return pipeline.build_nlp(config=STRICT)
+
+
+def _events(results) -> list[list[tuple[str, str, float]]]:
+    return [[(e.type, e.trigger.text, e.confidence) for e in r.events] for r in results]
+
+
+def test_pipeline_stage_settings_live_in_the_config_and_a_rebuild_behaves_the_same(
+        nlp, strict_nlp):
+    assert strict_nlp.config["components"]["extract_events"]["min_confidence"] == 0.7
+    rebuilt = pipeline.PipelineSpec.of(strict_nlp).build()
+    assert rebuilt.config == strict_nlp.config
+    assert rebuilt.pipe_names == strict_nlp.pipe_names
+    articles = [_article(PARAGRAPH, "a1"), _article(SAMPLE_TEXT, "g20")]
+    strict = list(pipeline.process(articles, nlp=strict_nlp))
+    assert list(pipeline.process(articles, nlp=rebuilt)) == strict
+    assert _events(pipeline.process(articles, nlp=nlp)) != _events(strict)
+
+
+def test_pipeline_workers_run_the_given_pipeline(nlp, strict_nlp):
+    articles = [_article(SAMPLE_TEXT, f"a{i}") for i in range(4)]
+    serial = list(pipeline.process(articles, nlp=strict_nlp))
+    parallel = list(pipeline.process(articles, nlp=strict_nlp, workers=2, batch_size=2))
+    assert parallel == serial
+    assert _events(parallel) != _events(pipeline.process(articles, nlp=nlp))
+
+
+def test_pipeline_settings_for_a_missing_stage_raise_e011():
+    with pytest.raises(InputError, match="E011"):
+        pipeline.build_nlp(config={"geolocat": {"min_score": 0.7}})
+
+
+def test_pipeline_a_stage_before_what_it_reads_raises_e010():
+    stages = [s for s in registrations.STAGES if "extract_events" not in s]
+    with pytest.raises(InputError, match=r"E010.*geolocate needs doc\._\.events"):
+        pipeline.build_nlp(stages=stages)

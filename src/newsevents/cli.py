@@ -323,7 +323,9 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
 @click.option("--format", "export_format", required=True,
               type=click.Choice(EXPORT_FORMATS),
               help="plover-jsonl: one PLOVER JSON per event; gdelt: GDELT 2.0 events TSV "
-                   "(61 columns, no header); parquet: the events table.")
+                   "(61 columns, no header); polecat: POLECAT events TSV (40 columns, "
+                   "header row); parquet: the events table; quotes-jsonl: one JSON per "
+                   "quote with its coded speaker.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
               help="The file to write.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
@@ -331,7 +333,7 @@ def query(db_path: str, event_type: str | None, country: str | None, actor: str 
               help="Also export events of articles linked as syndicated copies.")
 def export(db_path: str, export_format: str, out_path: str, force: bool,
            include_duplicates: bool) -> None:
-    """Write the stored events to a file for other tools.
+    """Write the stored events (or, with --format quotes-jsonl, the quotes) to a file.
 
     \b
     Example:
@@ -343,7 +345,8 @@ def export(db_path: str, export_format: str, out_path: str, force: bool,
     query = EventQuery(include_duplicates=include_duplicates)
     count = _read_store(db_path, lambda store: export_events(
         store, out_path, export_format=export_format, force=force, query=query))
-    click.echo(f"{count} events written to {out_path}")
+    noun = "quotes" if export_format == "quotes-jsonl" else "events"
+    click.echo(f"{count} {noun} written to {out_path}")
 
 
 @cli.command()
@@ -436,8 +439,8 @@ def watch(sources: tuple[str, ...], db_path: str, every: str, pause: float, once
 
 
 @cli.command(name="eval")
-@click.argument("gold", required=False, metavar="[GOLD.jsonl]")
-@click.option("--kind", type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd"]),
+@click.argument("gold", nargs=-1, metavar="[GOLD.jsonl...]")
+@click.option("--kind", type=click.Choice(["plover-gsr", "upetrarch", "acled", "gtd", "actors"]),
               default=None, help="What GOLD is (guessed from its file name if omitted).")
 @click.option("--gold-dir", default=None, help="Directory holding the four gold files.")
 @click.option("--check-floors", "floors_path", default=None,
@@ -459,6 +462,7 @@ def eval_command(**options: object) -> None:
     Example:
       newsevents eval ../shared/eval/plover_gsr_dev.jsonl --kind plover-gsr --errors 10
       newsevents eval --gold-dir ../shared/eval --check-floors eval/floors.json
+      newsevents eval eval/actors/tune.jsonl --kind actors --errors 20
     """
     from newsevents.evaluate.command import run_eval_command
 

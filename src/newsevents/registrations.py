@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from newsevents.stages import (  # noqa: F401  (imported for their factories)
+    attach_article,
     extract_events,
     find_quotes,
     geolocate,
@@ -29,6 +30,7 @@ DOC_EXTENSIONS: dict[str, object] = {
 }
 
 STAGES: tuple[str, ...] = (
+    "newsevents_attach_article_v1",
     "newsevents_resolve_actors_v1",
     "newsevents_extract_events_v1",
     "newsevents_geolocate_v1",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -86,3 +87,17 @@ def test_floors_round_trip_and_bad_file(tmp_path):
         read_floors(path)
     with pytest.raises(InputError, match="^E405"):
         read_floors(tmp_path / "absent.json")
+
+
+def test_floors_set_names_with_a_dot():
+    """``actors.tune.coverage`` belongs to the set ``actors.tune``, not to ``actors``."""
+    tune = dataclasses.replace(_report(kind="actors", coverage=(9, 10)), name="actors.tune")
+    floors = Floors(values={"actors.tune.coverage": 0.8, "actors.check.coverage": 0.8},
+                    corpus_sha256={"actors.tune": "old"})
+    check = check_floors(floors, [tune])
+    assert {row.metric: row.status for row in check.rows} == {
+        "actors.tune.coverage": "ok", "actors.check.coverage": "skipped"}
+    assert check.warnings[0].startswith("W401: Gold file for 'actors.tune'")
+    raised = raise_floors(floors, [tune])
+    assert raised.values == {"actors.tune.coverage": 0.9, "actors.check.coverage": 0.8}
+    assert raised.corpus_sha256 == {"actors.tune": "abc"}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from newsevents.errors import Errors, InputError, InternalError
-from newsevents.evaluate import events_gold, plover_gsr, upetrarch
+from newsevents.evaluate import actors, events_gold, plover_gsr, upetrarch
 from newsevents.evaluate.floors import (
     FloorCheck,
     FloorRow,
@@ -35,14 +35,16 @@ from newsevents.types import Article, ArticleResult
 if TYPE_CHECKING:
     from spacy.language import Language
 
-Kind = Literal["plover-gsr", "upetrarch", "acled", "gtd"]
-KINDS: tuple[str, ...] = ("plover-gsr", "upetrarch", "acled", "gtd")
+Kind = Literal["plover-gsr", "upetrarch", "acled", "gtd", "actors"]
+KINDS: tuple[str, ...] = ("plover-gsr", "upetrarch", "acled", "gtd", "actors")
 GOLD_FILES: dict[str, str] = {
     "plover-gsr": "plover_gsr_dev.jsonl",
     "upetrarch": "upetrarch_gsr_validation.jsonl",
     "acled": "acled_dev.jsonl",
     "gtd": "gtd_dev.jsonl",
 }
+"""The files ``--gold-dir`` looks for (the gold data of others); our own actor
+cases live in this repository, ``eval/actors/{tune,check}.jsonl``."""
 
 __all__ = [
     "GOLD_FILES", "KINDS", "FloorCheck", "FloorRow", "Floors", "Kind", "Miss",
@@ -76,6 +78,8 @@ def guess_kind(path: Path) -> str:
     for kind, file_name in GOLD_FILES.items():
         if name == file_name or name.startswith(kind.replace("-", "_")):
             return kind
+    if name.startswith(actors.KIND) or path.parent.name == actors.KIND:
+        return actors.KIND
     raise InputError(Errors.E404.format(path=path, kinds=", ".join(KINDS)))
 
 
@@ -100,7 +104,14 @@ def evaluate_file(path: Path, *, kind: str, process: ProcessFn | None = None,
     started = time.perf_counter()
     source = f"eval:{path.name}"
     scored: Scored
-    if kind == "plover-gsr":
+    name = None
+    if kind == actors.KIND:
+        actor_records = actors.read(path, limit=limit)
+        articles = actors.to_articles(actor_records, source=source)
+        results = _run(process, articles)
+        scored = actors.score(actor_records, results)
+        name = actors.set_name(path)
+    elif kind == "plover-gsr":
         plover_records = plover_gsr.read(path, limit=limit)
         articles = plover_gsr.to_articles(plover_records, source=source)
         results = _run(process, articles)
@@ -126,6 +137,7 @@ def evaluate_file(path: Path, *, kind: str, process: ProcessFn | None = None,
         floored=scored.floored,
         tables=scored.tables,
         misses=scored.misses,
+        name=name,
     )
 
 

@@ -34,7 +34,7 @@ from newsevents.evaluate.gold import ProcessFn
 
 def run_eval_command(
     *,
-    gold: str | None,
+    gold: tuple[str, ...],
     kind: str | None,
     gold_dir: str | None,
     floors_path: str | None,
@@ -57,10 +57,10 @@ def run_eval_command(
         return 2
 
 
-def _run(*, gold: str | None, kind: str | None, gold_dir: str | None,
+def _run(*, gold: tuple[str, ...], kind: str | None, gold_dir: str | None,
          floors_path: str | None, update_floors: bool, allow_regression: bool,
          as_json: bool, errors: int, limit: int | None, process: ProcessFn) -> int:
-    if (gold is None) == (gold_dir is None) or (kind is not None and gold is None):
+    if bool(gold) == (gold_dir is not None) or (kind is not None and not gold):
         raise InputError(Errors.E409)
     if allow_regression and not update_floors:
         raise InputError(Errors.E408)
@@ -72,17 +72,17 @@ def _run(*, gold: str | None, kind: str | None, gold_dir: str | None,
     if floors_path is not None and not (update_floors and not Path(floors_path).exists()):
         floors = read_floors(Path(floors_path))
 
-    targets: dict[str, Path]
-    if gold is not None:
-        path = Path(gold)
-        targets = {kind or guess_kind(path): path}
+    targets: list[tuple[str, Path]]
+    if gold:
+        targets = [(kind or guess_kind(Path(name)), Path(name)) for name in gold]
     else:
-        targets, missing = find_gold_files(Path(gold_dir or "."))
+        found, missing = find_gold_files(Path(gold_dir or "."))
+        targets = list(found.items())
         for name in missing:
             click.echo(Errors.W402.format(name=name, path=gold_dir), err=True)
 
     reports: list[Report] = []
-    for target_kind, path in targets.items():
+    for target_kind, path in targets:
         report = evaluate_file(path, kind=target_kind, process=process, limit=limit)
         reports.append(report)
         if not as_json:

@@ -78,19 +78,28 @@ def write_floors(path: Path, floors: Floors) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
-def _split(key: str) -> tuple[str, str]:
-    kind, _, metric = key.partition(".")
-    return kind, metric
+def _split(key: str, names: Iterable[str]) -> tuple[str, str]:
+    """``(set, metric)`` of a floor key: the longest known set name that prefixes it.
+
+    Set names may hold a dot (``actors.tune``), so ``actors.tune.coverage`` is
+    split after ``actors.tune`` when that set is known, else at the first dot.
+    """
+    known = [name for name in names if key.startswith(name + ".")]
+    if known:
+        name = max(known, key=len)
+        return name, key[len(name) + 1:]
+    name, _, metric = key.partition(".")
+    return name, metric
 
 
 def check_floors(floors: Floors, reports: Iterable[Report], *,
                  tolerance: float = TOLERANCE) -> FloorCheck:
     """Compare every floor with the measured value; sets not evaluated are skipped."""
-    by_kind = {report.kind: report for report in reports}
+    by_set = {report.set_name: report for report in reports}
     rows: list[FloorRow] = []
     for key, floor in sorted(floors.values.items()):
-        kind, metric = _split(key)
-        report = by_kind.get(kind)
+        name, metric = _split(key, by_set)
+        report = by_set.get(name)
         if report is None:
             rows.append(FloorRow(key, floor, None, "skipped"))
             continue
@@ -104,12 +113,11 @@ def check_floors(floors: Floors, reports: Iterable[Report], *,
             status = "ok" if value >= floor - tolerance else "FAIL"
         rows.append(FloorRow(key, floor, value, status))
     warnings = tuple(
-        Errors.W401.format(kind=report.kind, path=report.path,
-                           expected=floors.corpus_sha256[report.kind][:12],
+        Errors.W401.format(kind=name, path=report.path,
+                           expected=floors.corpus_sha256[name][:12],
                            actual=report.corpus_sha256[:12])
-        for report in by_kind.values()
-        if report.kind in floors.corpus_sha256
-        and floors.corpus_sha256[report.kind] != report.corpus_sha256
+        for name, report in by_set.items()
+        if name in floors.corpus_sha256 and floors.corpus_sha256[name] != report.corpus_sha256
     )
     return FloorCheck(rows=tuple(rows), warnings=warnings)
 
@@ -122,12 +130,13 @@ def raise_floors(floors: Floors, reports: Iterable[Report], *,
     """
     values = dict(floors.values)
     shas = dict(floors.corpus_sha256)
-    for report in reports:
-        shas[report.kind] = report.corpus_sha256
-        keys = {f"{report.kind}.{m}" for m in report.floored}
-        keys |= {k for k in values if _split(k)[0] == report.kind}
+    by_set = {report.set_name: report for report in reports}
+    for name, report in by_set.items():
+        shas[name] = report.corpus_sha256
+        keys = {f"{name}.{m}" for m in report.floored}
+        keys |= {k for k in values if _split(k, by_set)[0] == name}
         for key in sorted(keys):
-            value = report.value(_split(key)[1])
+            value = report.value(_split(key, by_set)[1])
             if value is None:
                 values.setdefault(key, 0.0)
                 continue

@@ -60,7 +60,12 @@ class Scored:
 
 @dataclass(frozen=True)
 class Report:
-    """The evaluation of one gold file."""
+    """The evaluation of one gold file.
+
+    ``name`` is the set the floors know it by (``"<set>.<metric>"`` keys and
+    ``corpus_sha256``); it is the kind unless one kind scores several files
+    (``actors.tune`` and ``actors.check``).
+    """
 
     kind: str
     path: str
@@ -72,6 +77,11 @@ class Report:
     floored: tuple[str, ...]
     tables: Mapping[str, Any] = field(default_factory=dict)
     misses: tuple[Miss, ...] = ()
+    name: str | None = None
+
+    @property
+    def set_name(self) -> str:
+        return self.name or self.kind
 
     def value(self, metric: str) -> float | None:
         found = self.metrics.get(metric)
@@ -87,6 +97,7 @@ def report_json(report: Report, *, errors: int = 0) -> dict[str, Any]:
     """The report as JSON-ready data (metrics as value/hits/total)."""
     return {
         "kind": report.kind,
+        "set": report.set_name,
         "path": report.path,
         "corpus_sha256": report.corpus_sha256,
         "records": report.records,
@@ -113,7 +124,7 @@ def _number(value: float | None) -> str:
 def format_report(report: Report, *, errors: int = 0) -> str:
     """A plain-text report: metrics with denominators, tables, the worst misses."""
     lines = [
-        f"== {report.kind}  {report.path}",
+        f"== {report.set_name}  {report.path}",
         f"   {report.records} records, {report.failures} with stage failures, "
         f"{report.seconds:.1f} s",
         f"   {'metric':<40} {'value':>6}  hits/total",

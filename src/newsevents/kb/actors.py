@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+import spacy
+
 
 @dataclass(frozen=True)
 class KnownActor:
@@ -107,3 +109,9 @@ class ActorKB:
 def load_actor_kb() -> ActorKB:
     text = resources.files("newsevents").joinpath("data/actors.json").read_text("utf-8")
     return ActorKB(json.loads(text))
+
+
+@spacy.registry.misc("newsevents.actor_kb.v1")
+def make_actor_kb() -> ActorKB:
+    """The shared, cached actor KB (``data/actors.json``) for the resolve_actors config."""
+    return load_actor_kb()

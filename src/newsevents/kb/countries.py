@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
+import spacy
+
 MatchHow = Literal["name", "demonym", "capital", "code"]
 
 ADMIN1_DATA = "gazetteer_admin1_v1.json"
@@ -368,6 +370,12 @@ def load_countries() -> Countries:
     keys = _build_keys(countries, info_by_iso3, population)
     codes = {code: iso3 for code, iso3 in _CODES.items()}
     return Countries(countries, keys, codes)
+
+
+@spacy.registry.misc("newsevents.countries.v1")
+def make_countries() -> Countries:
+    """The shared, cached country table for the resolve_actors and geolocate configs."""
+    return load_countries()
 
 
 def _display_name(iso3: str, name: str) -> str:

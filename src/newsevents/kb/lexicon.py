@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+import spacy
+
 from newsevents.errors import Errors, InputError, InternalError
 from newsevents.types import PLOVER_TYPES
 
@@ -210,6 +212,12 @@ class Lexicon:
 def load_lexicon() -> Lexicon:
     """The packaged lexicon, parsed once per process (about 10 ms)."""
     return Lexicon.from_text(_read_data("cameo.tsv"), _read_data("triggers.tsv"))
+
+
+@spacy.registry.misc("newsevents.lexicon.v1")
+def make_lexicon() -> Lexicon:
+    """The shared, cached packaged lexicon for the extract_events config."""
+    return load_lexicon()
 
 
 def _read_data(name: str) -> str:

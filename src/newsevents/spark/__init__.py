@@ -39,8 +39,11 @@ from newsevents.types import Article, Failure
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+    from spacy.language import Language
 
-TABLES = ("articles", "events", "quotes", "places", "failures")
+# Every table the store writes (a table added to TABLE_COLUMNS and result_rows, such as
+# mentions, is written here too).
+TABLES = tuple(TABLE_COLUMNS)
 PARTITION_COLUMN = "date"
 _LOCAL_SCHEMES = ("file://",)
 _SPARK_TYPES = {"VARCHAR": "STRING", "BLOB": "BINARY", "INTEGER": "INT",
@@ -92,10 +95,15 @@ def start_session(*, master: str | None = None, app_name: str = "newsevents",
 
 def spark_run(inputs: Sequence[str], *, out: str, spark: SparkSession,
               options: IngestOptions | None = None, partitions: int | None = None,
-              batch_size: int = 16) -> SparkSummary:
-    """Code ``inputs`` into the Parquet dataset ``out``; see the module docstring."""
+              batch_size: int = 16, nlp: Language | None = None) -> SparkSummary:
+    """Code ``inputs`` into the Parquet dataset ``out``; see the module docstring.
+
+    Executors run ``nlp``, rebuilt from its ``PipelineSpec`` (broadcast once), or
+    the default pipeline when it is None.
+    """
     from pyspark import StorageLevel
 
+    from newsevents.pipeline import PipelineSpec
     from newsevents.spark import worker
 
     options = options or IngestOptions()
@@ -113,8 +121,9 @@ def spark_run(inputs: Sequence[str], *, out: str, spark: SparkSession,
     by_id = first_by_url.map(lambda item: (item[1].id, item)).groupByKey().mapValues(sorted)
     kept = by_id.map(lambda pair: pair[1][0][1])
     taken_ids = by_id.flatMap(lambda pair: [_taken_id(item[1]) for item in pair[1][1:]])
+    spec = context.broadcast(PipelineSpec.of(nlp)) if nlp is not None else None
     code = functools.partial(worker.code_partition, run_id=run_id, now=now,
-                             batch_size=batch_size)
+                             batch_size=batch_size, spec=spec)
     target = partitions or context.defaultParallelism
     coded = kept.repartition(target).mapPartitions(code).persist(StorageLevel.MEMORY_AND_DISK)
     loose_failures = context.union([input_failures, taken_ids]).mapPartitions(
@@ -139,6 +148,8 @@ def spark_run(inputs: Sequence[str], *, out: str, spark: SparkSession,
         frame.unpersist()
     records.unpersist()
     coded.unpersist()
+    if spec is not None:
+        spec.unpersist()
     return SparkSummary(run_id=run_id, out=out, **counts)
 
 

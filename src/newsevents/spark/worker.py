@@ -3,13 +3,13 @@
 Importing this module needs no pyspark: the functions map plain iterators,
 so they are tested like any corpus stage. The pipeline is built once per
 Python worker process (Spark reuses its workers, one per executor core) and
-kept for every later task that worker runs.
+kept for every later task that worker runs: the driver's pipeline, rebuilt
+from the ``PipelineSpec`` it broadcasts, or the default one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +21,8 @@ from newsevents.types import Article, Failure
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from newsevents.pipeline import PipelineSpec
 
 #: Test-only fault hook (tests/spark): a worker that finds this file deletes it and dies
 #: mid-partition, so the test sees Spark retry the task.
@@ -52,19 +54,32 @@ def read_remote(input_index: int, name: str, data: bytes, *,
         yield (input_index, name, position), record
 
 
-@functools.cache
-def _pipeline() -> Language:
+# The pipeline this worker process built last, by its spec's fingerprint (None: the default).
+_PIPELINE: dict[str | None, Language] = {}
+
+
+def _pipeline(spec: PipelineSpec | None) -> Language:
+    """The pipeline of ``spec`` (or the default one), built once per worker process."""
     from newsevents.pipeline import build_nlp
 
-    return build_nlp()
+    key = spec.fingerprint if spec is not None else None
+    if key not in _PIPELINE:
+        _PIPELINE.clear()
+        _PIPELINE[key] = spec.build() if spec is not None else build_nlp()
+    return _PIPELINE[key]
 
 
 def code_partition(articles: Iterable[Article], *, run_id: str, now: dt.datetime,
-                   batch_size: int) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    """(table, row with its ``date`` partition last) for every coded article of a partition."""
+                   batch_size: int, spec: Any = None) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """(table, row with its ``date`` partition last) for every coded article of a partition.
+
+    ``spec`` is a Spark broadcast of the driver's ``PipelineSpec`` (its ``value``), or
+    None for the default pipeline.
+    """
     from newsevents.pipeline import process
 
-    for count, result in enumerate(process(articles, nlp=_pipeline(), batch_size=batch_size)):
+    nlp = _pipeline(spec.value if spec is not None else None)
+    for count, result in enumerate(process(articles, nlp=nlp, batch_size=batch_size)):
         if count == 1:
             _maybe_crash()
         day = partition_date(result.article.published)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from newsevents.kb.lexicon import Lexicon, Trigger, load_lexicon
+from newsevents.kb.lexicon import Lexicon, Trigger
 from newsevents.stages.common import (
     actor_index,
     doc_text,
@@ -142,14 +142,18 @@ class _Match:
 
 @Language.factory(
     "newsevents_extract_events_v1",
-    requires=["doc._.actors", "token.dep", "token.lemma"],
+    requires=["doc._.article", "doc._.actors", "doc.ents", "doc.sents", "token.dep",
+              "token.head", "token.pos", "token.lemma"],
     assigns=["doc._.events"],
-    default_config={"min_confidence": 0.3, "relative_confidence": 0.6},
+    default_config={"lexicon": {"@misc": "newsevents.lexicon.v1"},
+                    "min_confidence": 0.3, "relative_confidence": 0.6},
 )
 def make_event_extractor(
-    nlp: Language, name: str, min_confidence: float, relative_confidence: float
+    nlp: Language, name: str, lexicon: Lexicon, min_confidence: float,
+    relative_confidence: float,
 ) -> "EventExtractor":
-    return EventExtractor(lexicon=load_lexicon(), min_confidence=min_confidence,
+    """An EventExtractor over the injected lexicon; see the module docs for the thresholds."""
+    return EventExtractor(lexicon=lexicon, min_confidence=min_confidence,
                           relative_confidence=relative_confidence)
 
 

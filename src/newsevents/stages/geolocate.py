@@ -1089,14 +1089,16 @@ def _unresolved(text: str, start: int, end: int, reason: str) -> Place:
 
 @Language.factory(
     FACTORY,
-    requires=["doc.ents"],
-    assigns=["doc._.places"],
-    default_config={"gazetteer": {"@misc": "newsevents.geonames.v1"}, "min_score": 0.5},
+    requires=["doc._.actors", "doc._.events", "doc.ents", "doc.sents", "token.dep",
+              "token.head", "token.pos"],
+    assigns=["doc._.places", "doc._.events"],
+    default_config={"gazetteer": {"@misc": "newsevents.geonames.v1"},
+                    "countries": {"@misc": "newsevents.countries.v1"}, "min_score": 0.5},
 )
-def make_geolocator(nlp: Language, name: str, gazetteer: Gazetteer,
+def make_geolocator(nlp: Language, name: str, gazetteer: Gazetteer, countries: Countries,
                     min_score: float) -> Geolocator:
-    """A Geolocator over the injected gazetteer.
+    """A Geolocator over the injected gazetteer and country table.
 
     Places scoring under ``min_score`` stay unresolved.
     """
-    return Geolocator(gazetteer, min_score=min_score)
+    return Geolocator(gazetteer, min_score=min_score, countries=countries)

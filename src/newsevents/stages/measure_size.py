@@ -637,7 +637,8 @@ FACTORY = "newsevents_measure_size_v1"
 
 @Language.factory(
     FACTORY,
-    requires=["doc._.events"],
+    requires=["doc._.events", "doc.sents", "token.dep", "token.head", "token.pos",
+              "token.tag", "token.lemma"],
     assigns=["doc._.events"],
     default_config={"event_types": list(EVENT_TYPES)},
 )

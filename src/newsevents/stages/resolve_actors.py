@@ -20,8 +20,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from newsevents.kb.actors import ActorKB, KnownActor, is_acronym, load_actor_kb
-from newsevents.kb.countries import Countries, load_countries
+from newsevents.kb.actors import ActorKB, KnownActor, is_acronym
+from newsevents.kb.countries import Countries
 from newsevents.stages.common import dateline_end, doc_text, heading_ranges, in_ranges
 from newsevents.types import Actor, ActorKind
 
@@ -57,12 +57,17 @@ class _Draft:
 
 @Language.factory(
     "newsevents_resolve_actors_v1",
-    requires=["doc.ents", "token.dep"],
-    assigns=["doc._.actors"],
-    default_config={"gazetteer": {"@misc": "newsevents.geonames.v1"}},
+    requires=["doc.ents", "doc.sents", "token.dep", "token.head", "token.pos", "token.tag",
+              "token.lemma"],
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type", "doc._.actors"],
+    default_config={"gazetteer": {"@misc": "newsevents.geonames.v1"},
+                    "countries": {"@misc": "newsevents.countries.v1"},
+                    "actor_kb": {"@misc": "newsevents.actor_kb.v1"}},
 )
-def make_actor_resolver(nlp: Language, name: str, gazetteer: Any) -> "ActorResolver":
-    return ActorResolver(countries=load_countries(), kb=load_actor_kb(), gazetteer=gazetteer)
+def make_actor_resolver(nlp: Language, name: str, gazetteer: Any, countries: Countries,
+                        actor_kb: ActorKB) -> "ActorResolver":
+    """An ActorResolver over the injected country table, actor KB and gazetteer."""
+    return ActorResolver(countries=countries, kb=actor_kb, gazetteer=gazetteer)
 
 
 class ActorResolver:

@@ -369,7 +369,8 @@ STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN", "SUPPORT
 
 @Language.factory(
     FACTORY,
-    requires=["doc._.article", "doc._.events"],
+    requires=["doc._.article", "doc._.events", "doc.ents", "doc.sents", "token.dep",
+              "token.head", "token.pos", "token.lemma"],
     assigns=["doc._.events"],
     default_config={"fallback": True},
 )

@@ -114,6 +114,7 @@ FACTORY = "newsevents_score_tone_v1"
 
 @Language.factory(
     FACTORY,
+    requires=["token.lemma"],
     assigns=["doc._.tone"],
     default_config={"lexicon": {"@misc": "newsevents.tone_lexicon.v1"}},
 )

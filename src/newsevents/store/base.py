@@ -161,7 +161,13 @@ class EventStore(ABC):
 
     @abstractmethod
     def export_rows(self, query: EventQuery = ALL_EVENTS) -> list[dict[str, Any]]:
-        """Matching events with every stored column, their article's and cluster counts."""
+        """Matching events with every stored column, their article's columns (``language``,
+        ``article_actors`` JSON, ``article_places`` names in order) and cluster counts."""
+
+    @abstractmethod
+    def quote_rows(self, *, include_duplicates: bool = False) -> list[dict[str, Any]]:
+        """Every stored quote (speaker as actor JSON) with its article's ``url``, ``outlet``,
+        ``title`` and ``published``, in publication, article and quote order."""
 
     @abstractmethod
     def copy_events_to_parquet(self, out: str, query: EventQuery = ALL_EVENTS) -> int:

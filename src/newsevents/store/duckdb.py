@@ -573,10 +573,19 @@ class DuckDBStore(EventStore):
             "count(DISTINCT coalesce(a2.outlet, a2.url, a2.id)) AS cluster_sources "
             "FROM events e2 JOIN articles a2 ON a2.id = e2.article_id GROUP BY e2.cluster_id) "
             "SELECT e.*, a.url, a.outlet, a.title, a.published, a.duplicate_of, a.tone, "
-            "a.stored AS article_stored, a.text AS article_text, "
+            "a.stored AS article_stored, a.text AS article_text, a.language, "
+            "a.actors AS article_actors, (SELECT list(coalesce(p.name, p.text) "
+            "ORDER BY p.position) FROM places p WHERE p.article_id = a.id) AS article_places, "
             "c.cluster_events, c.cluster_articles, c.cluster_sources "
             "FROM events e JOIN articles a ON a.id = e.article_id "
             f"LEFT JOIN c ON c.cluster_id = e.cluster_id {where}", params)
+
+    def quote_rows(self, *, include_duplicates: bool = False) -> list[dict[str, Any]]:
+        where = "" if include_duplicates else "WHERE a.duplicate_of IS NULL "
+        return self._rows(
+            "SELECT q.*, a.url, a.outlet, a.title, a.published FROM quotes q "
+            f"JOIN articles a ON a.id = q.article_id {where}"
+            "ORDER BY a.published NULLS LAST, q.article_id, q.position", [])
 
     def copy_events_to_parquet(self, out: str, query: EventQuery = ALL_EVENTS) -> int:
         """Write matching events (all event columns) with DuckDB's own Parquet writer."""

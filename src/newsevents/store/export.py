@@ -1,4 +1,5 @@
-"""Events out of the store: query listings, PLOVER JSON lines, GDELT 2.0 TSV, Parquet.
+"""Events out of the store: query listings, PLOVER JSON lines, GDELT 2.0 and POLECAT TSV,
+Parquet; and the quotes with their coded speakers as JSON lines.
 
 Exports hide events of syndicated copies (``articles.duplicate_of``) unless
 asked, so one wire story carried by five outlets is one set of events. Each
@@ -21,14 +22,15 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from newsevents.errors import Errors, InputError, ResourceError
 from newsevents.store.base import ALL_EVENTS, EventQuery, EventStore
 from newsevents.types import to_jsonable
 
-ExportFormat = Literal["plover-jsonl", "gdelt", "parquet"]
-EXPORT_FORMATS: tuple[str, ...] = ("plover-jsonl", "gdelt", "parquet")
+ExportFormat = Literal["plover-jsonl", "gdelt", "polecat", "parquet", "quotes-jsonl"]
+EXPORT_FORMATS: tuple[str, ...] = ("plover-jsonl", "gdelt", "polecat", "parquet",
+                                   "quotes-jsonl")
 
 #: The 61 columns of a GDELT 2.0 Events record, in the standard order.
 GDELT_COLUMNS: tuple[str, ...] = (
@@ -186,7 +188,9 @@ def export_events(store: EventStore, out: str | Path, *, export_format: ExportFo
                   force: bool = False, query: EventQuery = ALL_EVENTS) -> int:
     """Write the events ``query`` selects to ``out``; the number of events written.
 
-    Refuses to replace an existing file unless ``force`` (E304).
+    ``quotes-jsonl`` writes quotes instead (only ``query.include_duplicates``
+    applies) and returns the number of quotes. Refuses to replace an existing
+    file unless ``force`` (E304).
     """
     target = Path(out)
     if target.exists() and not force:
@@ -199,15 +203,24 @@ def export_events(store: EventStore, out: str | Path, *, export_format: ExportFo
         if export_format == "parquet":
             os.unlink(temporary)
             count = store.copy_events_to_parquet(temporary, query)
+        elif export_format == "quotes-jsonl":
+            quotes = store.quote_rows(include_duplicates=query.include_duplicates)
+            with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
+                stream.writelines(json.dumps(quote_record(row), ensure_ascii=False) + "\n"
+                                  for row in quotes)
+            count = len(quotes)
         else:
             rows = store.export_rows(query)
-            lines: Iterable[str] = (
-                (json.dumps(plover_record(row), ensure_ascii=False) for row in rows)
-                if export_format == "plover-jsonl"
-                else ("\t".join(gdelt_row(row)) for row in rows)
-            )
-            with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
-                stream.writelines(line + "\n" for line in lines)
+            with open(temporary, "w", encoding="utf-8", newline="") as stream:
+                if export_format == "polecat":
+                    _write_polecat(stream, rows)
+                else:
+                    lines: Iterable[str] = (
+                        (json.dumps(plover_record(row), ensure_ascii=False) for row in rows)
+                        if export_format == "plover-jsonl"
+                        else ("\t".join(gdelt_row(row)) for row in rows)
+                    )
+                    stream.writelines(line + "\n" for line in lines)
             count = len(rows)
         os.replace(temporary, target)
     except OSError as e:
@@ -216,6 +229,15 @@ def export_events(store: EventStore, out: str | Path, *, export_format: ExportFo
         if os.path.exists(temporary):
             os.unlink(temporary)
     return count
+
+
+def _write_polecat(stream: IO[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    """A header row and one row per event; csv quotes the rare field holding a '"'."""
+    from newsevents.store.polecat import POLECAT_COLUMNS, polecat_row
+
+    writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
+    writer.writerow(POLECAT_COLUMNS)
+    writer.writerows(polecat_row(row) for row in rows)
 
 
 def _actors(text: str | None) -> list[dict[str, Any]]:
@@ -238,6 +260,32 @@ def _plover_actor(actor: Mapping[str, Any]) -> dict[str, Any]:
         "country": actor.get("country"),
         "sector": actor.get("sector"),
         "kind": actor.get("kind"),
+    }
+
+
+def _speaker(text: str | None) -> dict[str, Any] | None:
+    """A stored speaker (actor JSON) as an exported actor, with the person's role."""
+    if not text:
+        return None
+    actor = json.loads(text)
+    return {**_plover_actor(actor), "role": actor.get("role")}
+
+
+def quote_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One quote with its coded speaker (the ``quotes-jsonl`` export line)."""
+    return {
+        "article_id": row["article_id"],
+        "position": row["position"],
+        "text": row["text"],
+        "start": row["start_char"],
+        "end": row["end_char"],
+        "speaker": _speaker(row.get("speaker")),
+        "story": {
+            "url": row.get("url"),
+            "outlet": row.get("outlet"),
+            "title": row.get("title"),
+            "published": row["published"].isoformat() if row.get("published") else None,
+        },
     }
 
 
@@ -286,6 +334,7 @@ def plover_record(row: Mapping[str, Any]) -> dict[str, Any]:
         "confidence": row.get("confidence"),
         "negated": row.get("negated"),
         "hypothetical": row.get("hypothetical"),
+        "reported_by": _speaker(row.get("reported_by")),
         "cluster_id": row.get("cluster_id"),
     }
 
