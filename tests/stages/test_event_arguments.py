@@ -62,7 +62,7 @@ def test_issue_9_response_targets_the_source_of_the_event_it_names(code):
 
 
 def test_issue_9_speaker_is_the_source_of_a_reported_speech_act(code):
-    result = code("China's foreign ministry said its minister had spoken to Seoul "
+    result = code("China's foreign ministry said the remarks were unacceptable "
                   "and urged South Korea to handle the issue with prudence.")
     request = _of_type(result, "REQUEST")
     assert request and _countries(request[0].source) == {"CHN"}
