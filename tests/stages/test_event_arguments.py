@@ -85,3 +85,10 @@ def test_issue_9_dateline_stays_when_the_story_is_from_its_country(code):
                   "that Beijing imposed in 2020. Police arrested two people outside the court.")
     arrested = next(e for e in result.events if e.trigger.text == "arrested")
     assert arrested.location.name == "Hong Kong"
+
+
+def test_issue_9_a_document_acts_for_whoever_issued_it(code):
+    result = code("The African Union approved a resolution that backed Chad's electoral "
+                  "commission.")
+    support = _of_type(result, "SUPPORT")
+    assert support and _countries(support[0].source) == {"IGO"}

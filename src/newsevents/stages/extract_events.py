@@ -74,6 +74,9 @@ NOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "a
 CITING_PREPS = {("under", None), ("to", "according"), ("with", "line"),
                 ("with", "accordance"), ("to", "pursuant")}
 BLAME_TYPES = {"ACCUSE", "REJECT"}
+# Documents whose acts are their author's ("a resolution that backed …").
+DOCUMENT_NOUNS = frozenset({"resolution", "statement", "report", "declaration", "communique",
+                            "communiqué", "letter", "decree", "motion", "memorandum"})
 # Speech acts: in reported speech with no subject of their own, the speaker's.
 STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
 LEGAL_MODES = frozenset({"sue", "convict"})
@@ -727,6 +730,10 @@ class EventExtractor:
         if subject is None:
             return []
         found = self._actors_at(subject, actors) or self._inner_actors(subject, actors)
+        document = subject.head.head if (subject.lower_ in RELATIVE_PRONOUNS
+                                         and subject.head.dep_ == "relcl") else subject
+        if not found and document.lemma_.lower() in DOCUMENT_NOUNS:
+            found = self._document_authors(document, actors, speaker)
         if speaker is not None and not any(actor.country for actor in found) and any(
                 c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES for c in subject.children):
             return [speaker]  # "Al-Shabaab said its fighters carried out the attack"
@@ -735,6 +742,16 @@ class EventExtractor:
                 or any(c.dep_ == "poss" and c.lower_ in FIRST_PERSON for c in subject.children)):
             found = [speaker]
         return found
+
+    def _document_authors(
+        self, document: Token, actors: dict[int, Actor], speaker: Actor | None
+    ) -> list[Actor]:
+        """Who issued a document that acts: "the Council approved a resolution that backed
+        the tribunal" -- the resolution's backing is the Council's."""
+        verb = document.head if document.dep_ in ("dobj", "nsubjpass") else None
+        if verb is None or verb.pos_ not in ("VERB", "AUX"):
+            return []
+        return self._subject_actors(verb, actors, speaker)
 
     def _governing_verb(self, token: Token) -> Token | None:
         current = token
