@@ -92,3 +92,10 @@ def test_issue_9_a_document_acts_for_whoever_issued_it(code):
                   "commission.")
     support = _of_type(result, "SUPPORT")
     assert support and _countries(support[0].source) == {"IGO"}
+
+
+def test_issue_9_parties_of_a_joint_act_are_its_two_sides(code):
+    result = code("Ethiopia and Somalia signed an agreement in Addis Ababa on Friday.")
+    agree = _of_type(result, "AGREE")
+    assert agree and _countries(agree[0].source) == {"ETH"}
+    assert _countries(agree[0].target) == {"SOM"}

@@ -74,6 +74,8 @@ NOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "a
 CITING_PREPS = {("under", None), ("to", "according"), ("with", "line"),
                 ("with", "accordance"), ("to", "pursuant")}
 BLAME_TYPES = {"ACCUSE", "REJECT"}
+# Joint acts: two parties named together are the two sides ("X and Y agreed").
+SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 # Documents whose acts are their author's ("a resolution that backed …").
 DOCUMENT_NOUNS = frozenset({"resolution", "statement", "report", "declaration", "communique",
                             "communiqué", "letter", "decree", "motion", "memorandum"})
@@ -370,6 +372,8 @@ class EventExtractor:
         if not source and speaker is not None and _speech_act(token, trigger):
             source = [speaker]  # "…, and urged Seoul to …", the ministry said: the speaker's act
         target = [a for a in target if all(a is not s for s in source)]
+        if trigger.type in SYMMETRIC_TYPES and not target:
+            source, target = _split_parties(source)
         if trigger.type == "PROTEST" and not target:
             target = self._protested_government(token, source, actors)
         negated = is_negated(token) or _has_negative_prefix(token) or (
@@ -833,6 +837,17 @@ def _embedded(token: Token, triggers: set[int]) -> bool:
         if current.i in triggers:
             return True
     return False
+
+
+def _split_parties(source: list[Actor]) -> tuple[list[Actor], list[Actor]]:
+    """ "Ethiopia and Somalia signed an agreement": the first party is the source, the
+    others the target of a joint act (a compound actor splits into its members).
+    Only parties of known countries are sides: unnamed groups act together."""
+    if len(source) == 1 and len(source[0].members) > 1:
+        source = list(source[0].members)
+    if not all(actor.country for actor in source):
+        return source, []  # "police and soldiers pledged": one side, not two
+    return source[:1], source[1:]
 
 
 def _speech_act(token: Token, trigger: Trigger) -> bool:
