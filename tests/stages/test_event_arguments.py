@@ -97,5 +97,15 @@ def test_issue_9_a_document_acts_for_whoever_issued_it(code):
 def test_issue_9_parties_of_a_joint_act_are_its_two_sides(code):
     result = code("Ethiopia and Somalia signed an agreement in Addis Ababa on Friday.")
     agree = _of_type(result, "AGREE")
-    assert agree and _countries(agree[0].source) == {"ETH"}
+    assert agree and _countries(agree[0].source) == {"ETH", "SOM"}
     assert _countries(agree[0].target) == {"SOM"}
+
+
+def test_issue_9_statement_is_made_where_it_was_said_not_where_it_points(code):
+    result = code("BEIJING — China rejected an offer of talks from Japan on Friday.\n\n"
+                  "Kenyan President William Ruto said at a ceremony in Nairobi that Kenya "
+                  "would stand with the people of Haiti.")
+    reject = _of_type(result, "REJECT")
+    assert reject and reject[0].location.name == "Beijing"
+    support = next(e for e in _of_type(result, "SUPPORT") if "stand" in e.trigger.text)
+    assert support.location.name == "Nairobi"

@@ -373,7 +373,7 @@ class EventExtractor:
             source = [speaker]  # "…, and urged Seoul to …", the ministry said: the speaker's act
         target = [a for a in target if all(a is not s for s in source)]
         if trigger.type in SYMMETRIC_TYPES and not target:
-            source, target = _split_parties(source)
+            target = _other_parties(source)
         if trigger.type == "PROTEST" and not target:
             target = self._protested_government(token, source, actors)
         negated = is_negated(token) or _has_negative_prefix(token) or (
@@ -839,15 +839,15 @@ def _embedded(token: Token, triggers: set[int]) -> bool:
     return False
 
 
-def _split_parties(source: list[Actor]) -> tuple[list[Actor], list[Actor]]:
-    """ "Ethiopia and Somalia signed an agreement": the first party is the source, the
-    others the target of a joint act (a compound actor splits into its members).
-    Only parties of known countries are sides: unnamed groups act together."""
-    if len(source) == 1 and len(source[0].members) > 1:
-        source = list(source[0].members)
-    if not all(actor.country for actor in source):
-        return source, []  # "police and soldiers pledged": one side, not two
-    return source[:1], source[1:]
+def _other_parties(source: list[Actor]) -> list[Actor]:
+    """ "Ethiopia and Somalia signed an agreement": each party acts with the others, so
+    the parties after the first are also the target of the joint act (a compound
+    actor's members count as parties). Only parties of known countries are sides:
+    "police and soldiers pledged" names one side, not two."""
+    parties = list(source[0].members) if len(source) == 1 else source
+    if len(parties) < 2 or not all(actor.country for actor in parties):
+        return []
+    return parties[1:]
 
 
 def _speech_act(token: Token, trigger: Trigger) -> bool:

@@ -51,6 +51,8 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Events that happen somewhere rather than being said: with no place of their own
 # they are where the story happened, not where it was filed (the dateline, issue 9).
 OCCURRENCE_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "AID"})
+# Speech acts: said where the speaker is, not at the places they speak of.
+STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
 LOCATIVE_PREPS = frozenset({
     "in", "at", "near", "outside", "across", "inside", "around", "throughout", "within",
     "off", "along", "nearby", "on", "into", "over", "towards", "toward", "between", "from",
@@ -203,7 +205,8 @@ class Geolocator:
             doc._.events = [
                 dataclasses.replace(event, location=self.locate(
                     doc, event, mentions,
-                    main=story if event.type in OCCURRENCE_TYPES else main) or fallback)
+                    main=story if event.type in OCCURRENCE_TYPES else main,
+                    statement=event.type in STATEMENT_TYPES) or fallback)
                 for event in events
             ]
         return doc
@@ -736,8 +739,13 @@ class Geolocator:
     # -- event locations -------------------------------------------------------
 
     def locate(self, doc: Doc, event: Event, mentions: list[_Mention], *,
-               main: _Mention | None) -> Place | None:
-        """The location of one event (rules in the module docstring)."""
+               main: _Mention | None, statement: bool = False) -> Place | None:
+        """The location of one event (rules in the module docstring).
+
+        A ``statement`` with no place in its clause is made where the report was
+        filed (the dateline), not at a place it speaks of ("rejected an offer
+        from Japan", issue 9).
+        """
         resolved = [m for m in mentions if m.resolved]
         if not resolved:
             return None
@@ -760,6 +768,13 @@ class Geolocator:
                 return _most_specific(clause, event.trigger.start).place
         actor_ranges = [(actor.start, actor.end) for actor in (*event.source, *event.target)]
         free = [m for m in sentence if not _overlaps(m.place, actor_ranges)]
+        if statement and main is not None and main.dateline and trigger is not None:
+            # "said at a ceremony in Nairobi that …" places the statement; what it is
+            # about ("rejected an offer from Japan") does not
+            said = {token.i for token in trigger.root.subtree}
+            free = [m for m in free if m.root is not None and m.root.i not in said]
+            if not free:
+                return main.place
         # A chain is one location phrase even when an actor span swallows its first
         # names ("attacked the town of X, Region, Country": the region, not the country).
         chained = {m.chain for m in free if m.chain is not None}
