@@ -10,8 +10,12 @@ listed as Yugoslavia, 345; Kosovo has no ISO-3 code) are left out, so their
 COW cell stays empty rather than guessed. Run it again only when the
 package changes:
 
-    .venv/bin/pip install 'newsevents[data]'   # countrycode==0.6.0, build time only
+    .venv/bin/pip install countrycode==0.6.0   # build time only, not a dependency
     .venv/bin/python scripts/build_cow_codes.py
+
+countrycode is GPL-3.0 software; only the code numbers it tabulates (facts
+published by the Correlates of War Project) are written to the table, and
+newsevents neither imports nor ships it.
 """
 
 from __future__ import annotations

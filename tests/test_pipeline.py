@@ -6,9 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import spacy
 
 from newsevents import pipeline, registrations
 from newsevents.errors import InputError
+from newsevents.stages.score_tone import ToneLexicon
 from newsevents.types import Article
 
 pytestmark = pytest.mark.slow
@@ -133,3 +135,27 @@ def test_pipeline_a_stage_before_what_it_reads_raises_e010():
     stages = [s for s in registrations.STAGES if "extract_events" not in s]
     with pytest.raises(InputError, match=r"E010.*geolocate needs doc\._\.events"):
         pipeline.build_nlp(stages=stages)
+
+
+def test_pipeline_a_doc_coded_without_process_gets_an_article_of_its_own_text(nlp):
+    doc = nlp("Arnor troops shelled Gondor on Tuesday.")
+    assert doc._.article.id == "doc" and doc._.article.text == doc.text
+    assert doc._.article.published is None
+    assert [event.type for event in doc._.events] == ["ASSAULT"]
+    assert doc._.events[0].date.reason == "no_publication_date"
+
+
+@spacy.registry.misc("test.gondor_tone.v1")
+def _gondor_tone() -> ToneLexicon:
+    return ToneLexicon(positive=frozenset({"gondor"}), negative=frozenset())
+
+
+def test_pipeline_a_knowledge_base_of_ones_own_is_injected_by_registry_name():
+    lexicon = {"@misc": "test.gondor_tone.v1"}
+    custom = pipeline.build_nlp(config={"score_tone": {"lexicon": lexicon}})
+    assert custom.config["components"]["score_tone"]["lexicon"] == lexicon
+    articles = [_article("Arnor troops shelled Gondor on Tuesday.")]
+    (result,) = pipeline.process(articles, nlp=custom)
+    assert result.tone == 16.667  # one positive word of six
+    (rebuilt,) = pipeline.process(articles, nlp=pipeline.PipelineSpec.of(custom).build())
+    assert rebuilt == result

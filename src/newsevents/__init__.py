@@ -27,6 +27,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "build_nlp": "newsevents.pipeline",
     "process": "newsevents.pipeline",
+    "PipelineSpec": "newsevents.pipeline",
     "IngestOptions": "newsevents.stages.ingest",
     "read_inputs": "newsevents.stages.ingest",
     "open_store": "newsevents.store",

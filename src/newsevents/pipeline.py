@@ -59,9 +59,6 @@ def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGE
     except OSError as e:
         raise NewsEventsError(Errors.E002.format(model=model)) from e
     nlp.add_pipe(parse.FACTORY, name="split_lines", before="parser")
-    parse.keep_hyphenated_words(nlp, {(trigger.lemma, trigger.pos)
-                                      for trigger in load_lexicon().triggers
-                                      if "-" in trigger.lemma})
     settings = dict(config or {})
     for factory in stages:
         name = _short_name(factory)
@@ -69,6 +66,12 @@ def build_nlp(*, model: str = MODEL, stages: Iterable[str] = registrations.STAGE
     if settings:
         raise InputError(Errors.E011.format(names=", ".join(sorted(settings)),
                                             stages=", ".join(nlp.pipe_names)))
+    # The tokenizer keeps whole the hyphenated triggers of the lexicon the
+    # extract_events stage was given (its config may name another one).
+    extractor = nlp.get_pipe("extract_events") if "extract_events" in nlp.pipe_names else None
+    lexicon = extractor.lexicon if extractor is not None else load_lexicon()
+    parse.keep_hyphenated_words(nlp, {(trigger.lemma, trigger.pos)
+                                      for trigger in lexicon.triggers if "-" in trigger.lemma})
     _declare_ruler_assigns(nlp)
     check_pipeline(nlp)
     return nlp
@@ -139,21 +142,25 @@ class PipelineSpec:
         """The pipeline this spec was taken from.
 
         The spaCy model's components are rebuilt from the config and filled with
-        ``data``; the newsevents stages after them are added with their settings
-        as values (see the class docstring).
+        ``data``; the newsevents stages (``newsevents_*`` factories) are added in
+        their places with their settings as values (see the class docstring).
         """
         registrations.register_extensions()
         names = list(self.config["nlp"]["pipeline"])
-        model_names = [name for name in names if name in SPACY_COMPONENTS]
+        components = self.config["components"]
+        ours = {name for name in names if components[name]["factory"].startswith("newsevents_")}
         model_config = self.config.copy()
-        model_config["nlp"]["pipeline"] = model_names
-        model_config["components"] = {name: self.config["components"][name]
-                                      for name in model_names}
+        model_config["nlp"]["pipeline"] = [name for name in names if name not in ours]
+        model_config["components"] = {name: components[name] for name in names
+                                      if name not in ours}
         nlp = spacy.util.load_model_from_config(model_config, auto_fill=False)
         nlp.from_bytes(self.data)
-        for name in names[len(model_names):]:
-            settings = dict(self.config["components"][name])
-            nlp.add_pipe(settings.pop("factory"), name=name, config=settings)
+        for index, name in enumerate(names):
+            if name not in ours:
+                continue
+            following = next((n for n in names[index + 1:] if n not in ours), None)
+            settings = dict(components[name])
+            nlp.add_pipe(settings.pop("factory"), name=name, config=settings, before=following)
         _declare_ruler_assigns(nlp)
         check_pipeline(nlp)
         return nlp
@@ -172,8 +179,7 @@ def process(
     ``PipelineSpec``), or the default pipeline when ``nlp`` is None.
     """
     if workers > 1:
-        spec = PipelineSpec.of(nlp) if nlp is not None else None
-        yield from _process_parallel(articles, workers=workers, batch_size=batch_size, spec=spec)
+        yield from _process_parallel(articles, nlp=nlp, workers=workers, batch_size=batch_size)
         return
     nlp = nlp or build_nlp()
     yield from _process_serial(articles, nlp=nlp, batch_size=batch_size)
@@ -329,8 +335,10 @@ def _process_chunk(chunk: list[Article], batch_size: int) -> list[ArticleResult]
 
 
 def _process_parallel(
-    articles: Iterable[Article], *, workers: int, batch_size: int, spec: PipelineSpec | None
+    articles: Iterable[Article], *, nlp: Language | None, workers: int, batch_size: int
 ) -> Iterator[ArticleResult]:
+    """Code in ``workers`` processes, each running ``nlp`` (or the default pipeline)."""
+    spec = PipelineSpec.of(nlp) if nlp is not None else None
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
         jobs = pool.imap(

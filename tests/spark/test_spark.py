@@ -13,10 +13,12 @@ from click.testing import CliRunner
 
 from newsevents.cli import cli
 from newsevents.corpus import run_corpus
+from newsevents.pipeline import build_nlp, process
 from newsevents.spark import spark_run
 from newsevents.spark.worker import CRASH_MARKER_ENV
 from newsevents.stages.ingest import IngestOptions, read_inputs
 from newsevents.store import DuckDBStore
+from newsevents.types import Article
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -121,3 +123,23 @@ def test_spark_dead_worker_is_retried_without_duplicates(spark, tmp_path: Path) 
     assert len(ids) == len(set(ids)) == summary.stored == 3
     keys = _parquet(out, "events", "article_id, id")
     assert keys and len(keys) == len(set(keys)) == summary.events
+
+
+def test_spark_executors_run_the_given_pipeline(spark, nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for name in ("g20-rio-summit.txt", "kyiv-us-embassy-closure.txt"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    strict = build_nlp(config={"extract_events": {"min_confidence": 0.7}})
+    out = tmp_path / "out"
+    spark_run([str(folder)], out=str(out), spark=spark, options=OPTIONS, nlp=strict,
+              partitions=1)
+    articles = [r for r in read_inputs([str(folder)], options=OPTIONS) if isinstance(r, Article)]
+
+    def events(pipeline) -> list[tuple]:  # type: ignore[type-arg,no-untyped-def]
+        return sorted((e.article_id, e.id, e.type, e.confidence)
+                      for result in process(articles, nlp=pipeline) for e in result.events)
+
+    expected = events(strict)
+    assert sorted(_parquet(out, "events", "article_id, id, type, confidence")) == expected
+    assert expected != events(nlp)
