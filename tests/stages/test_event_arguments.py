@@ -109,3 +109,24 @@ def test_issue_9_statement_is_made_where_it_was_said_not_where_it_points(code):
     assert reject and reject[0].location.name == "Beijing"
     support = next(e for e in _of_type(result, "SUPPORT") if "stand" in e.trigger.text)
     assert support.location.name == "Nairobi"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "source", "target"),
+    [
+        ("The US State Department said it was deeply troubled by Russia's attack on Kyiv.",
+         "ACCUSE", {"USA"}, {"RUS"}),
+        ("Britain was alarmed by Russia's attack on Kyiv.", "ACCUSE", {"GBR"}, {"RUS"}),
+        ("Washington expects these attacks to end immediately.", "REQUEST", {"USA"}, set()),
+    ],
+)
+def test_issue_9_verbal_events_from_statements(code, text, event_type, source, target):
+    events = _of_type(code(text), event_type)
+    assert events and _countries(events[0].source) == source
+    assert _countries(events[0].target) >= target
+
+
+def test_issue_9_what_a_denial_is_about_is_not_asserted(code):
+    result = code("Russia denied shelling the hospital.")
+    assert _of_type(result, "REJECT")
+    assert all(e.hypothetical for e in _of_type(result, "ASSAULT"))

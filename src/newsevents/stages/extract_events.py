@@ -79,6 +79,8 @@ SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 # Documents whose acts are their author's ("a resolution that backed …").
 DOCUMENT_NOUNS = frozenset({"resolution", "statement", "report", "declaration", "communique",
                             "communiqué", "letter", "decree", "motion", "memorandum"})
+# "alarmed by", "troubled about": the preposition of what a feeling is about.
+EXPERIENCER_PREPS = frozenset({"by", "about", "at", "over"})
 # Speech acts: in reported speech with no subject of their own, the speaker's.
 STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
 LEGAL_MODES = frozenset({"sue", "convict"})
@@ -90,6 +92,8 @@ AGENT_EVENT_PREPS = frozenset({"in", "during", "by"})
 ALLEGATION_VERBS = frozenset({"accuse", "blame", "charge", "criticise", "criticize", "suspect",
                               "condemn", "denounce", "fault"})
 ALLEGATION_PREPS = frozenset({"of", "for", "with"})
+DENIAL_VERBS = frozenset({"deny"})
+DENIED_DEPS = frozenset({"dobj", "xcomp", "ccomp", "pcomp", "pobj", "prep"})
 # Responses whose object may be an earlier event ("rejected the accusation"), and
 # the prepositions such an object may hang on ("apologised for the remarks").
 RESPONSE_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"})
@@ -277,7 +281,8 @@ class EventExtractor:
         for token in sent:
             if token.dep_ in ("amod", "compound"):
                 continue  # "pressing issues", "the attacked convoy": modifiers, not clauses
-            if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+            if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and (
+                    token.tag_ == "VBN" or token.dep_ == "acomp")):
                 match = self._match_verb(token)
                 if match is not None:
                     verb_matches.append(match)
@@ -512,6 +517,8 @@ class EventExtractor:
         source: list[Actor] = []
         target: list[Actor] = []
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        if passive and trigger.type in BLAME_TYPES and trigger.particle in EXPERIENCER_PREPS:
+            return self._experiencer_arguments(token, trigger, actors, speaker)
         for child in token.children:
             if child.dep_ == "nsubjpass":
                 target += self._actors_at(child, actors)
@@ -531,6 +538,23 @@ class EventExtractor:
             source = self._nominal_agents(token, actors)
         if not target:
             target = self._clause_targets(token, actors)
+        return _unique(source), _unique([a for a in target if a not in source])
+
+    def _experiencer_arguments(
+        self, token: Token, trigger: Trigger, actors: dict[int, Actor], speaker: Actor | None
+    ) -> tuple[list[Actor], list[Actor]]:
+        """ "Britain was alarmed by the verdict": who feels it blames what caused it, so the
+        passive's subject is the source and the actors of the cause are the target."""
+        source: list[Actor] = []
+        target: list[Actor] = []
+        for child in token.children:
+            if child.dep_ == "nsubjpass":
+                source += self._actors_at(child, actors)
+                if not source and speaker is not None and child.lower_ in SELF_REFERENCES:
+                    source = [speaker]
+            elif child.dep_ in ("agent", "prep") and child.lower_ == trigger.particle:
+                target += [a for pobj in child.children if pobj.dep_ == "pobj"
+                           for a in self._object_actors(pobj, actors, event_type=trigger.type)]
         return _unique(source), _unique([a for a in target if a not in source])
 
     def _nominal_agents(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
@@ -866,9 +890,24 @@ def _is_alleged(token: Token) -> bool:
     current = token
     while current.dep_ == "conj" and current.head is not current:
         current = current.head  # "of shelling and looting villages"
+    if _denied(current):
+        return True
     if current.dep_ not in ("pobj", "pcomp") or current.head.lower_ not in ALLEGATION_PREPS:
         return False
     return current.head.head.lemma_.lower() in ALLEGATION_VERBS
+
+
+def _denied(token: Token) -> bool:
+    """What a denial is about: "Russia denied shelling the hospital", "denied involvement
+    in the attack", "denied carrying out the attack"."""
+    current = token
+    for _ in range(4):
+        if current.dep_ not in DENIED_DEPS or current.head is current:
+            return False
+        current = current.head
+        if current.lemma_.lower() in DENIAL_VERBS:
+            return True
+    return False
 
 
 def _is_motive(token: Token) -> bool:
