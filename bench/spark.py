@@ -70,7 +70,7 @@ def write_corpus(folder: Path, *, size: int) -> tuple[Path, int]:
 def timed(mode: str, command: list[str], *, articles: int, words: int) -> Timing:
     """Run ``command`` to its end, sampling its process tree's memory."""
     started = time.monotonic()
-    child, _, errors, peak = run_sampled(command, stdout=subprocess.DEVNULL,
+    child, _, errors, peak, _ = run_sampled(command, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.PIPE)
     seconds = time.monotonic() - started
     if child.returncode not in (0, 1):

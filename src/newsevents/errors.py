@@ -49,6 +49,11 @@ class Errors:
             "(docs/stages.md).")
     E011 = ("E011: Settings were given for {names}, which the pipeline has no stage of. Use "
             "the short name of one of its stages: {stages}.")
+    # E020-E029: the actor knowledge base (kb/actor_kb.py, scripts/build_actor_kb.py)
+    E020 = ("E020: The actor knowledge base file '{path}' does not exist. Reinstall "
+            "newsevents, or rebuild it with `python scripts/build_actor_kb.py`.")
+    E021 = ("E021: The actor knowledge base file '{path}' is malformed ({detail}). It must be "
+            "the gzip JSON written by scripts/build_actor_kb.py; rebuild or reinstall it.")
     # ingest
     E101 = ("E101: Input path '{path}' does not exist. Check the spelling, or quote a glob "
             "pattern so that newsevents expands it rather than the shell.")

@@ -106,9 +106,11 @@ EARTH_RADIUS_KM = 6371.0088
 # Base score of a district (GeoNames admin2): below a region, about a town of 20,000.
 DISTRICT_SCORE = 0.6
 FUZZY_MIN_LENGTH = 3
-# Bounds of the per-process lookup caches (names' keys, candidate records).
+# Bounds of the per-process lookup caches (names' keys, candidate records, a name's
+# entries and rankings).
 VARIANT_CACHE_SIZE = 8192
 CANDIDATE_CACHE_SIZE = 65_536
+RANK_CACHE_SIZE = 16_384
 # Skeletons also join unrelated words ("Ministry"/"Monastir"): the spellings must
 # still look alike (difflib ratio, articles and suffixes removed).
 FUZZY_SIMILARITY = 0.7
@@ -163,6 +165,12 @@ class Gazetteer:
         self._aliases = aliases or {}
         # Candidates are frozen records, made once per entry (see ``_candidate``).
         self._candidates: dict[int, Candidate | None] = {}
+        # A ranking is a pure function of the name and the countries given, and an
+        # article asks for the same names several times (context, chains, mentions).
+        self._rankings: dict[tuple[str, str | None, frozenset[str], frozenset[str]],
+                             tuple[Candidate, ...]] = {}
+        self._found: dict[tuple[str, str | None],
+                          tuple[tuple[Candidate, SuffixKind | None], ...]] = {}
 
     @classmethod
     def from_candidates(cls, candidates: Iterable[Candidate], *,
@@ -215,6 +223,18 @@ class Gazetteer:
         When the name has no entry in ``fuzzy_countries``, entries there
         spelled differently ("Bahirdar" for "Bahir Dar") are added with a penalty.
         """
+        key = (name, country_hint, frozenset(context_countries), frozenset(fuzzy_countries))
+        ranked = self._rankings.get(key)
+        if ranked is None:
+            if len(self._rankings) >= RANK_CACHE_SIZE:
+                self._rankings.clear()
+            ranked = self._rankings[key] = tuple(self._rank(
+                name, country_hint=country_hint, context_countries=key[2],
+                fuzzy_countries=key[3]))
+        return list(ranked)
+
+    def _rank(self, name: str, *, country_hint: str | None, context_countries: Iterable[str],
+              fuzzy_countries: Iterable[str]) -> list[Candidate]:
         hint = self._iso3(country_hint)
         context = {code for code in (self._iso3(c) for c in context_countries) if code}
         if normalise_key(name).removeprefix("the ") in WORLD_REGIONS:
@@ -304,6 +324,17 @@ class Gazetteer:
         return country.iso3 if country else None
 
     def _matches(
+        self, name: str, *, country: str | None
+    ) -> list[tuple[Candidate, SuffixKind | None]]:
+        key = (name, country)
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= RANK_CACHE_SIZE:
+                self._found.clear()
+            found = self._found[key] = tuple(self._find(name, country=country))
+        return list(found)
+
+    def _find(
         self, name: str, *, country: str | None
     ) -> list[tuple[Candidate, SuffixKind | None]]:
         wanted = self._iso3(country) if country else None

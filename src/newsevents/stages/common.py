@@ -56,6 +56,12 @@ def dateline_end(text: str) -> int | None:
     return match.end() if match is not None else None
 
 
+def span_text(span: Span) -> str:
+    """``span.text``, sliced from the Doc's cached text (``Span.text`` joins its tokens
+    again on every access, and a sentence's text is read once per trigger)."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
+
+
 def heading_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of lines that are headings, bylines or link teasers.
 
@@ -82,7 +88,11 @@ def heading_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def in_ranges(char: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= char < end for start, end in ranges)
+    # A loop, not any(): this runs once per token and per stage.
+    for start, end in ranges:
+        if start <= char < end:
+            return True
+    return False
 
 
 class HasOffsets(Protocol):

@@ -33,6 +33,7 @@ from newsevents.stages.common import (
     actor_index,
     doc_text,
     heading_ranges,
+    span_text,
     in_ranges,
     is_negated,
 )
@@ -185,7 +186,7 @@ class EventExtractor:
         triggers: list[Token] = []  # the trigger word of each event, in step with ``events``
         seen_types: set[str] = set()
         for sent in doc.sents:
-            if in_ranges(sent.start_char, headings) or not sent.text.strip():
+            if in_ranges(sent.start_char, headings) or not span_text(sent).strip():
                 continue
             coded: list[tuple[Event, Token]] = []
             for match in self._matches(sent):
@@ -402,8 +403,8 @@ class EventExtractor:
         if not source and not target:
             confidence *= 0.85
         trigger_span = self._trigger_span(match)
-        sentence_text = sent.text.strip()
-        sentence_start = sent.start_char + _lstrip_len(sent.text)
+        sentence_text = span_text(sent).strip()
+        sentence_start = sent.start_char + _lstrip_len(span_text(sent))
         return Event(
             id="",
             article_id="",
@@ -502,7 +503,7 @@ class EventExtractor:
 
     def _contexts(self, trigger: Trigger, sent: Span) -> tuple[str, ...]:
         found = list(trigger.contexts)
-        lowered = sent.text.lower()
+        lowered = span_text(sent).lower()
         for word in _WORD.findall(lowered):
             context = CONTEXT_WORDS.get(word)
             if context and context not in found:

@@ -9,6 +9,8 @@ PAK/GOV; "Polish and Czech officials" is a compound of POL/GOV and
 CZE/GOV. Later mentions ("Martin", "he") inherit from the first full one.
 """
 
+import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -20,9 +22,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from newsevents.kb.actors import ActorKB, KnownActor, is_acronym
+from newsevents.kb.actor_kb import KbEntry, is_acronym
+from newsevents.kb.actors import ActorKB
 from newsevents.kb.countries import Countries
-from newsevents.stages.common import dateline_end, doc_text, heading_ranges, in_ranges
+from newsevents.stages.common import doc_text, heading_ranges, in_ranges
 from newsevents.types import Actor, ActorKind
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC"}
@@ -37,6 +40,17 @@ RELABEL_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "EVE
 # Acronyms shorter than this ("IS", "PA") are too often ordinary capitals to mark.
 MIN_MARKED_ACRONYM = 3
 PERSONAL_NAMES_THAT_ARE_COUNTRIES = {"Jordan", "Chad", "Georgia", "Israel", "Kenya", "India"}
+FORMER_WORDS = {"former", "ex", "then"}
+# "KABUL —", "Goma, Congo (Reuters) -": a place that opens a line and says where
+# the report was filed, never an actor (issue 10); it still gives the context country.
+DATELINE = re.compile(
+    r"^[ \t]*(?P<city>[A-Z][A-Za-z'.\- ]{1,40}?)(?:\s*,\s*(?P<region>[A-Z][A-Za-z'.\- ]{1,40}?))?"
+    r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\)\s*)?(?:[—–]|--?)\s",
+    re.MULTILINE)
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Sectors an organisation keeps when it modifies a group noun: "ECOWAS leaders"
+# and "an Amnesty International spokesperson" speak for the organisation.
+ORGANISATION_SECTORS = {"IGO", "NGO", "PTY", "REB", "CRM"}
 
 
 @dataclass
@@ -53,12 +67,13 @@ class _Draft:
     role: str | None = None
     reason: str | None = None
     country_from: str | None = None
+    known_former: bool = False
 
 
 @Language.factory(
     "newsevents_resolve_actors_v1",
-    requires=["doc.ents", "doc.sents", "token.dep", "token.head", "token.pos", "token.tag",
-              "token.lemma"],
+    requires=["doc._.article", "doc.ents", "doc.sents", "token.dep", "token.head", "token.pos",
+              "token.tag", "token.lemma"],
     assigns=["doc.ents", "token.ent_iob", "token.ent_type", "doc._.actors"],
     default_config={"gazetteer": {"@misc": "newsevents.geonames.v1"},
                     "countries": {"@misc": "newsevents.countries.v1"},
@@ -78,12 +93,19 @@ class ActorResolver:
         self.kb = kb
         self.gazetteer = gazetteer
         self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
+        self._day: dt.date | None = None
+        self._dateline_ends: set[int] = set()
 
     def __call__(self, doc: Doc) -> Doc:
+        # dated roles are judged against the article's publication date (issue 10)
+        article = doc._.article
+        self._day = article.published if article is not None else None
         self._mark_known_organisations(doc)
         headings = heading_ranges(doc_text(doc))
         entity_of = {token.i: ent for ent in doc.ents for token in ent}
-        heads = self._candidate_heads(doc, entity_of, headings)
+        datelines = self._datelines(doc)
+        self._dateline_ends = {end for _, end in datelines}
+        heads = self._candidate_heads(doc, entity_of, headings + list(datelines))
         owners = {i: self._owner(doc[i], heads) for i in heads}
         # each owner with the candidate heads folded into it, in text order
         folded: dict[int, list[int]] = {}
@@ -91,12 +113,8 @@ class ActorResolver:
             folded.setdefault(owners[i], []).append(i)
         drafts = {i: self._draft(doc[i], entity_of, folded[i])
                   for i in sorted(heads) if owners[i] == i}
-        self._fill_missing_countries(doc, drafts)
-        # The dateline says where the story was filed: context for the actors' countries,
-        # never an actor itself (issue 9).
-        body = dateline_end(doc_text(doc)) or 0
-        actors = [self._actor(doc, draft) for draft in drafts.values()
-                  if self._keep(draft) and draft.head.idx >= body]
+        self._fill_missing_countries(doc, drafts, datelines)
+        actors = [self._actor(doc, draft) for draft in drafts.values() if self._keep(draft)]
         actors = self._resolve_later_mentions(doc, actors, headings)
         doc._.actors = sorted(actors, key=lambda a: a.start)
         return doc
@@ -132,6 +150,25 @@ class ActorResolver:
             added.append(span)
         if added:
             doc.ents = sorted(ents + added, key=lambda ent: ent.start)
+
+    def _datelines(self, doc: Doc) -> dict[tuple[int, int], str | None]:
+        """Character ranges of the datelines' places, each with the country it names."""
+        found: dict[tuple[int, int], str | None] = {}
+        for match in DATELINE.finditer(doc_text(doc)):
+            city = match.group("city")
+            country = None
+            for text in (match.group("region"), city.title()):
+                matched = self.countries.match(text) if text else None
+                if matched is not None:
+                    country = matched[0].iso3
+                    break
+            span = doc.char_span(match.start("city"), match.end("city"), alignment_mode="expand")
+            tagged = span is not None and any(ent.label_ in PLACE_LABELS for ent in span.ents)
+            if city.isupper() or tagged:
+                found[(match.start(), match.end())] = country or self._place_country(city.title())
+            elif country:
+                found[(match.start(), match.end())] = country
+        return found
 
     def _known_matchers(self, doc: Doc) -> tuple[PhraseMatcher, PhraseMatcher]:
         if self._matchers is None:
@@ -237,9 +274,19 @@ class ActorResolver:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj" and pobj.i in entity_of:
                         self._fold(draft, entity_of.get(pobj.i), pobj.i, head.doc)
-        if draft.kind == "person" and draft.sector is None and draft.role:
-            draft.sector = self.kb.sector_of_title(draft.role)
+        if draft.kind == "person":
+            self._date_person(draft, head.doc)
         return draft
+
+    def _date_person(self, draft: _Draft, doc: Doc) -> None:
+        """ "Former President X" is ELI; a KB role that ended gives way to a title in the text."""
+        before = doc[draft.first:draft.head.i]
+        if any(t.lower_ in FORMER_WORDS or t.lower_.startswith("ex-") for t in before):
+            draft.sector = "ELI"
+            return
+        title = self.kb.sector_of_title(draft.role) if draft.role else None
+        if title and (draft.sector is None or draft.known_former):
+            draft.sector = title
 
     def _describe_entity(self, draft: _Draft, ent: Span) -> None:
         text = ent.text
@@ -335,12 +382,13 @@ class ActorResolver:
                     return sector
         return None
 
-    def _apply_known(self, draft: _Draft, known: KnownActor) -> None:
+    def _apply_known(self, draft: _Draft, known: KbEntry) -> None:
+        coding = known.coding_on(self._day)
         draft.name = known.name
-        draft.sector = known.sector
-        draft.role = draft.role or known.role
-        if known.country:
-            draft.countries = [known.country]
+        draft.sector = coding.sector
+        draft.known_former = coding.former
+        if coding.country:
+            draft.countries = [coding.country]
             draft.country_from = "knowledge_base"
 
     def _fold(self, draft: _Draft, ent: Span | None, i: int, doc: Doc) -> None:
@@ -353,6 +401,8 @@ class ActorResolver:
                 _add_countries(draft, sub.countries)
                 draft.country_from = draft.country_from or sub.country_from or "modifier"
             if draft.kind == "group" and sub.kind == "organisation" and sub.sector:
+                if sub.sector in ORGANISATION_SECTORS:
+                    draft.sector = sub.sector
                 draft.sector = draft.sector or sub.sector
             elif draft.kind == "person" and sub.sector and not draft.sector:
                 draft.sector = sub.sector
@@ -422,17 +472,27 @@ class ActorResolver:
 
     # -- context ------------------------------------------------------------
 
-    def _fill_missing_countries(self, doc: Doc, drafts: dict[int, _Draft]) -> None:
+    def _fill_missing_countries(self, doc: Doc, drafts: dict[int, _Draft],
+                                datelines: dict[tuple[int, int], str | None]) -> None:
         """Sector groups and titled persons with no stated country take the context's.
 
         "Police fired tear gas in Lagos" is Nigerian police: the country of a
         place in the same sentence, else the article's dominant country. A
         person takes only a place's country ("Interior Minister X told
-        reporters in Nairobi"), never another actor's.
+        reporters in Nairobi"), never another actor's. A dateline's place counts
+        as a place of its sentence, and its country is the article's when no
+        other is named as often.
         """
         article_countries: Counter[str] = Counter()
         sentence_countries: dict[int, set[str]] = {}
         sentence_places: dict[int, set[str]] = {}
+        for (start, end), code in datelines.items():
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if code is None or span is None:
+                continue
+            article_countries[code] += 1
+            sentence_countries.setdefault(span[0].sent.start, set()).add(code)
+            sentence_places.setdefault(span[0].sent.start, set()).add(code)
         for draft in drafts.values():
             if not draft.countries or draft.kind not in ("country", "group"):
                 continue
@@ -445,9 +505,12 @@ class ActorResolver:
             if draft.reason in ("place_as_actor", "capital_as_government"):
                 sentence_places.setdefault(sentence, set()).add(code)
         dominant = None
-        if article_countries:
-            code, count = article_countries.most_common(1)[0]
-            if count * 2 > sum(article_countries.values()):
+        ranked = article_countries.most_common(2)
+        if ranked:
+            code, count = ranked[0]
+            ahead = len(ranked) == 1 or count > ranked[1][1]
+            if count * 2 > sum(article_countries.values()) or (
+                    ahead and code in datelines.values()):
                 dominant = code
         for draft in drafts.values():
             if draft.countries or draft.sector is None or draft.sector in ("IGO", "NGO"):
@@ -472,6 +535,9 @@ class ActorResolver:
 
     def _actor(self, doc: Doc, draft: _Draft) -> Actor:
         span = doc[draft.first:max(draft.last, draft.head.i) + 1]
+        for end in self._dateline_ends:
+            if span.start_char < end <= draft.head.idx:
+                span = doc.char_span(end, span.end_char, alignment_mode="expand") or span
         while len(span) > 1 and (span[0].dep_ in ("det", "punct", "case") or span[0].is_space):
             span = span[1:]
         countries = draft.countries or []
@@ -528,11 +594,13 @@ class ActorResolver:
                     continue
             if actor.kind == "person" and actor.name:
                 for earlier in reversed(persons):
-                    if _same_person(earlier.name, actor.name):
+                    # the KB's spelling may differ from the text's ("Glass", "Glas")
+                    if _same_person(earlier.name, actor.name) or _same_person(
+                            _strip_possessive(earlier.text), actor.name):
                         actor = replace(
                             actor, name=earlier.name,
-                            country=actor.country or earlier.country,
-                            sector=actor.sector or earlier.sector,
+                            country=earlier.country or actor.country,
+                            sector=earlier.sector or actor.sector,
                             role=actor.role or earlier.role,
                             reason=actor.reason or "coreference")
                         break

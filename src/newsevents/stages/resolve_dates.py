@@ -86,6 +86,8 @@ WANTING_LEMMAS: frozenset[str] = frozenset({
     "aim", "prepare", "schedule", "vow", "pledge", "promise", "threaten", "decide", "due",
     "set", "demand", "appeal", "press",
 })
+# Bound of the per-stage cache of dateparser's answers.
+FALLBACK_CACHE_SIZE = 4096
 _FUTURE_WORDS: frozenset[str] = frozenset({"will", "shall", "wo", "'ll", "scheduled", "planned",
                                            "expected", "upcoming"})
 
@@ -338,6 +340,8 @@ class DateResolver:
     def __init__(self, *, fallback: bool = True) -> None:
         self.fallback = fallback
         self._parsers: dict[tuple[dt.date | None, bool], Any] = {}
+        # dateparser costs about 1 ms a string, and DATE entities repeat ("this week").
+        self._fallbacks: dict[tuple[str, dt.date | None, bool], Resolution | None] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         article = doc._.article
@@ -354,6 +358,15 @@ class DateResolver:
 
     def _fallback(self, text: str, published: dt.date | None, future: bool) -> Resolution | None:
         """Ask dateparser about a rare DATE entity; reject what it invents."""
+        key = (text, published, future)
+        if key not in self._fallbacks:
+            if len(self._fallbacks) >= FALLBACK_CACHE_SIZE:
+                self._fallbacks.clear()
+            self._fallbacks[key] = self._parse_fallback(text, published, future)
+        return self._fallbacks[key]
+
+    def _parse_fallback(self, text: str, published: dt.date | None,
+                        future: bool) -> Resolution | None:
         if published is None and not re.search(_YEAR, text):
             return None
         if _DURATION.fullmatch(text.strip()):
