@@ -70,6 +70,7 @@ def test_resolve_actors_compound_actor(code):
     assert compound.sector == "GOV"
     agree = _events(doc, "AGREE")[0]
     assert _countries(agree.source) >= {"POL", "CZE"}
+    assert _countries(agree.target) == {"CZE"}  # a joint act: with the other party (issue 9)
 
 
 def test_resolve_actors_religious_group_is_not_a_person(code):

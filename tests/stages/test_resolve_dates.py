@@ -277,3 +277,22 @@ def test_resolve_dates_an_age_after_a_name_is_not_a_year():
 
     resolver = DateResolver()
     assert resolver._fallback("58", PUBLISHED, False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # issue 9: the date of something still to come stays in the future
+        ("Gondor accused Arnor on Monday ahead of the Nov. 5 referendum.", "2025-11-05"),
+        ("Gondor called on Arnor to sign the accord at the summit in March.", "2025-03-01"),
+        ("Gondor shelled Osgiliath days before the upcoming summit on March 3.", "2025-03-03"),
+        ("The envoys will meet again in February.", "2025-02-01"),
+        # and a past one in a past clause stays in the past
+        ("Gondor shelled Osgiliath on Tuesday afternoon.", "2024-11-19"),
+        ("Gondor and Arnor signed the accord in March.", "2024-03-01"),
+    ],
+)
+def test_issue_9_dates_of_upcoming_events_stay_in_the_future(model: Language, text: str,
+                                                              value: str) -> None:
+    mentions = [m for m in find_dates(model(text), PUBLISHED) if m.text not in ("Monday",)]
+    assert [m.value for m in mentions][-1] == dt.date.fromisoformat(value)

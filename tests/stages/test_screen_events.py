@@ -80,3 +80,18 @@ def test_screen_events_bad_list_row_is_a_coded_error(monkeypatch):
     monkeypatch.setattr(screen_events, "_read_data", lambda name: "football\tmatch\tx\n")
     with pytest.raises(InputError, match="^E250: discards.tsv line 1"):
         list(screen_events._rows("discards.tsv", 2))
+
+
+@pytest.mark.slow
+def test_screen_events_lead_after_the_dateline_frames_the_story(nlp):
+    text = ("BREE — A magnitude 6.1 earthquake struck southern Gondor on Tuesday.\n\n"
+            "At least 30 people were killed and hundreds of homes were destroyed, "
+            "officials said.")
+    assert _events(nlp, text, include_unasserted=True) == ()
+
+
+@pytest.mark.slow
+def test_screen_events_a_speech_act_in_the_present_is_the_statement_itself(nlp):
+    events = _events(nlp, "Gondor expects these attacks to end immediately.",
+                     include_unasserted=False)
+    assert [e.type for e in events if e.trigger.text == "expects"] == ["REQUEST"]

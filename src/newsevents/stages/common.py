@@ -10,9 +10,18 @@ from spacy.tokens import Doc, Span, Token
 
 from newsevents.types import Actor
 
-# Month and weekday names, lower case ("may", "sunday").
-CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.month_name, *calendar.day_name)
+# Month and weekday names and the month abbreviations, lower case ("may", "sunday", "jan").
+CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.month_name, *calendar.day_name,
+                                                     *calendar.month_abbr, "Sept")
                            if name)
+
+# The dateline a wire report opens with: "QUETTA, Pakistan —", "MOGADISHU, Jan. 12 —".
+DATELINE = re.compile(
+    r"\A\s*(?P<city>[A-Z][A-Z'.\- ]{1,40}?[A-Z.])"
+    r"(?:\s*,\s*(?P<region>[A-Z][A-Za-z'.\- ]{1,40}?))?"
+    r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:[—–]|--?)\s"
+)
 
 _SENTENCE_END = re.compile(r"[.!?\"”’')\]:;]\s*$")
 MAX_HEADING_WORDS = 14
@@ -35,6 +44,16 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def dateline_end(text: str) -> int | None:
+    """Where the opening dateline ends (after its dash), or None when there is none.
+
+    A dateline says where the story was filed: it is neither an actor nor part
+    of the first sentence (issue 9).
+    """
+    match = DATELINE.match(text)
+    return match.end() if match is not None else None
 
 
 def span_text(span: Span) -> str:

@@ -75,6 +75,36 @@ NOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "a
 CITING_PREPS = {("under", None), ("to", "according"), ("with", "line"),
                 ("with", "accordance"), ("to", "pursuant")}
 BLAME_TYPES = {"ACCUSE", "REJECT"}
+# Joint acts: two parties named together are the two sides ("X and Y agreed").
+SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+# Documents whose acts are their author's ("a resolution that backed …").
+DOCUMENT_NOUNS = frozenset({"resolution", "statement", "report", "declaration", "communique",
+                            "communiqué", "letter", "decree", "motion", "memorandum"})
+# "alarmed by", "troubled about": the preposition of what a feeling is about.
+EXPERIENCER_PREPS = frozenset({"by", "about", "at", "over"})
+# Speech acts: in reported speech with no subject of their own, the speaker's.
+STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
+LEGAL_MODES = frozenset({"sue", "convict"})
+# Possessives that make the speaker the owner in reported speech ("its fighters").
+OWN_POSSESSIVES = frozenset({"our", "my", "its", "their"})
+# Prepositions of the event a passive happened in ("killed in the shelling").
+AGENT_EVENT_PREPS = frozenset({"in", "during", "by"})
+# "accused X of …", "blamed X for …", "charged X with …": what follows is alleged.
+ALLEGATION_VERBS = frozenset({"accuse", "blame", "charge", "criticise", "criticize", "suspect",
+                              "condemn", "denounce", "fault"})
+ALLEGATION_PREPS = frozenset({"of", "for", "with"})
+DENIAL_VERBS = frozenset({"deny"})
+DENIED_DEPS = frozenset({"dobj", "xcomp", "ccomp", "pcomp", "pobj", "prep"})
+# Responses whose object may be an earlier event ("rejected the accusation"), and
+# the prepositions such an object may hang on ("apologised for the remarks").
+RESPONSE_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"})
+RESPONSE_PREPS = frozenset({"for", "over", "against", "to"})
+# Nouns that name an earlier event of any type ("welcomed the decision").
+REFERRING_NOUNS = frozenset({
+    "decision", "move", "remark", "comment", "statement", "step", "measure", "action",
+    "announcement", "plan", "proposal", "report", "ruling", "verdict", "signing", "claim",
+    "allegation", "charge", "criticism", "accusation", "law", "bill", "policy", "result",
+})
 VERBAL_TYPES = {"AGREE", "REQUEST", "ACCUSE", "THREATEN"}
 # an intended deployment is not by itself a threat ("the army will deploy to the south")
 CONFLICT_TYPES = {"SANCTION", "COERCE", "ASSAULT", "REJECT", "PROTEST"}
@@ -153,11 +183,12 @@ class EventExtractor:
         headings = heading_ranges(doc_text(doc))
         actors = actor_index(doc)
         events: list[Event] = []
+        triggers: list[Token] = []  # the trigger word of each event, in step with ``events``
         seen_types: set[str] = set()
         for sent in doc.sents:
             if in_ranges(sent.start_char, headings) or not span_text(sent).strip():
                 continue
-            coded: list[Event] = []
+            coded: list[tuple[Event, Token]] = []
             for match in self._matches(sent):
                 event = self._event(match, sent, actors)
                 if event is None:
@@ -166,16 +197,68 @@ class EventExtractor:
                     event = replace(event, confidence=round(event.confidence * 0.75, 3))
                 if event.confidence < self.min_confidence:
                     continue
-                coded.append(event)
+                coded.append((event, match.token))
                 intent = self._intent_event(match.token, event)
                 if intent is not None:
-                    coded.append(intent)
-            for event in self._main_events(coded):
-                events.append(replace(event, id=f"{article_id}-e{len(events) + 1}",
-                                      article_id=article_id))
-            seen_types.update(event.type for event in coded)
-        doc._.events = events
+                    coded.append((intent, match.token))
+            kept = {id(event) for event in self._main_events([event for event, _ in coded])}
+            for event, token in coded:
+                if id(event) in kept:
+                    events.append(replace(event, id=f"{article_id}-e{len(events) + 1}",
+                                          article_id=article_id))
+                    triggers.append(token)
+            seen_types.update(event.type for event, _ in coded)
+        doc._.events = self._targets_from_references(events, triggers)
         return doc
+
+    def _targets_from_references(self, events: list[Event], triggers: list[Token]) -> list[Event]:
+        """A response to an earlier event targets that event's source (issue 9).
+
+        "Kenya rejected the accusation", "Britain condemned the arrests",
+        "the mayor welcomed the decision": the object names an event reported
+        before, not an actor, so the target is whoever did it -- the source of
+        the latest earlier event of the noun's type ("accusation" → ACCUSE),
+        or of any type for a generic noun ("decision", "remarks").
+        """
+        linked: list[Event] = []
+        for index, (event, token) in enumerate(zip(events, triggers)):
+            noun = self._referring_object(token) if (
+                event.type in RESPONSE_TYPES and not event.target) else None
+            if noun is not None:
+                earlier = self._referent(noun, event, events[:index])
+                if earlier is not None:
+                    event = replace(event, target=earlier.source)
+            linked.append(event)
+        return linked
+
+    def _referring_object(self, token: Token) -> Token | None:
+        """The definite event noun a verb responds to: "rejected the accusation"."""
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        objects += [pobj for c in token.children
+                    if c.dep_ == "prep" and c.lower_ in RESPONSE_PREPS
+                    for pobj in c.children if pobj.dep_ == "pobj"]
+        for noun in objects:
+            definite = any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS
+                           or c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children)
+            lemma = noun.lemma_.lower()
+            if noun.pos_ == "NOUN" and definite and (
+                    lemma in REFERRING_NOUNS or self.lexicon.triggers_for(lemma, "NOUN")):
+                return noun
+        return None
+
+    def _referent(self, noun: Token, event: Event, earlier: list[Event]) -> Event | None:
+        """The latest earlier event (an earlier sentence) the noun names, with a source."""
+        own = {actor.name for actor in event.source}
+        candidates = [e for e in reversed(earlier)
+                      if e.sentence.start < event.sentence.start and e.source
+                      and not e.negated and not e.hypothetical
+                      and not own & {actor.name for actor in e.source}]
+        types = {trigger.type for trigger in self.lexicon.triggers_for(noun.lemma_.lower(),
+                                                                       "NOUN")}
+        typed = next((e for e in candidates if e.type in types), None)
+        if typed is not None or noun.lemma_.lower() not in REFERRING_NOUNS:
+            return typed
+        return candidates[0] if candidates else None
 
     def _main_events(self, coded: list[Event]) -> list[Event]:
         """Drop weak verbal side-events of a sentence whose main event is much stronger.
@@ -199,7 +282,8 @@ class EventExtractor:
         for token in sent:
             if token.dep_ in ("amod", "compound"):
                 continue  # "pressing issues", "the attacked convoy": modifiers, not clauses
-            if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+            if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and (
+                    token.tag_ == "VBN" or token.dep_ == "acomp")):
                 match = self._match_verb(token)
                 if match is not None:
                     verb_matches.append(match)
@@ -291,13 +375,18 @@ class EventExtractor:
             source, target = arguments
         else:
             source, target = self._verbal_arguments(token, trigger, actors, speaker)
+        if not source and speaker is not None and _speech_act(token, trigger):
+            source = [speaker]  # "…, and urged Seoul to …", the ministry said: the speaker's act
         target = [a for a in target if all(a is not s for s in source)]
+        if trigger.type in SYMMETRIC_TYPES and not target:
+            target = _other_parties(source)
         if trigger.type == "PROTEST" and not target:
             target = self._protested_government(token, source, actors)
         negated = is_negated(token) or _has_negative_prefix(token) or (
             token.dep_ == "xcomp" and (is_negated(token.head)
                                        or token.head.lemma_.lower() in REFUSAL_HEADS))
-        hypothetical = self._is_hypothetical(token)
+        # "accused Minsk of using migrants as a weapon": the act alleged is not asserted
+        hypothetical = self._is_hypothetical(token) or _is_alleged(token)
         cameo = self._cameo(trigger)
         code = self.lexicon.cameo(cameo) if cameo else None
         confidence = trigger.weight * (0.6 + 0.2 * bool(source) + 0.2 * bool(target))
@@ -429,6 +518,8 @@ class EventExtractor:
         source: list[Actor] = []
         target: list[Actor] = []
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        if passive and trigger.type in BLAME_TYPES and trigger.particle in EXPERIENCER_PREPS:
+            return self._experiencer_arguments(token, trigger, actors, speaker)
         for child in token.children:
             if child.dep_ == "nsubjpass":
                 target += self._actors_at(child, actors)
@@ -444,9 +535,52 @@ class EventExtractor:
                         target += self._object_actors(pobj, actors, event_type=trigger.type)
         if not passive:
             source = self._subject_actors(token, actors, speaker)
+        elif not source:
+            source = self._nominal_agents(token, actors)
         if not target:
             target = self._clause_targets(token, actors)
         return _unique(source), _unique([a for a in target if a not in source])
+
+    def _experiencer_arguments(
+        self, token: Token, trigger: Trigger, actors: dict[int, Actor], speaker: Actor | None
+    ) -> tuple[list[Actor], list[Actor]]:
+        """ "Britain was alarmed by the verdict": who feels it blames what caused it, so the
+        passive's subject is the source and the actors of the cause are the target."""
+        source: list[Actor] = []
+        target: list[Actor] = []
+        for child in token.children:
+            if child.dep_ == "nsubjpass":
+                source += self._actors_at(child, actors)
+                if not source and speaker is not None and child.lower_ in SELF_REFERENCES:
+                    source = [speaker]
+            elif child.dep_ in ("agent", "prep") and child.lower_ == trigger.particle:
+                target += [a for pobj in child.children if pobj.dep_ == "pobj"
+                           for a in self._object_actors(pobj, actors, event_type=trigger.type)]
+        return _unique(source), _unique([a for a in target if a not in source])
+
+    def _nominal_agents(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
+        """The agent of a passive named by the event it happened in (issue 9).
+
+        "were killed in the RSF shelling", "died in an attack by al-Shabaab":
+        the owner, modifier or "by" phrase of the occurrence noun. The small
+        model often attaches "the RSF shelling" as two objects of "in"; the
+        actor right before the noun is its modifier then.
+        """
+        found: list[Actor] = []
+        for child in token.children:
+            if child.dep_ != "prep" or child.lower_ not in AGENT_EVENT_PREPS:
+                continue
+            for pobj in child.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                if self._is_occurrence_noun(pobj):
+                    found += self._inner_actors(pobj, actors, perpetrators_only=True)
+                    found += [actors[c.i] for c in pobj.children
+                              if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in actors]
+                elif pobj.i in actors and pobj.i + 1 < len(pobj.doc) \
+                        and self._is_occurrence_noun(pobj.doc[pobj.i + 1]):
+                    found.append(actors[pobj.i])
+        return _unique(found)
 
     def _protested_government(
         self, token: Token, source: list[Actor], actors: dict[int, Actor]
@@ -625,11 +759,28 @@ class EventExtractor:
         if subject is None:
             return []
         found = self._actors_at(subject, actors) or self._inner_actors(subject, actors)
+        document = subject.head.head if (subject.lower_ in RELATIVE_PRONOUNS
+                                         and subject.head.dep_ == "relcl") else subject
+        if not found and document.lemma_.lower() in DOCUMENT_NOUNS:
+            found = self._document_authors(document, actors, speaker)
+        if speaker is not None and not any(actor.country for actor in found) and any(
+                c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES for c in subject.children):
+            return [speaker]  # "Al-Shabaab said its fighters carried out the attack"
         if not found and speaker is not None and (
                 subject.lower_ in SELF_REFERENCES
                 or any(c.dep_ == "poss" and c.lower_ in FIRST_PERSON for c in subject.children)):
             found = [speaker]
         return found
+
+    def _document_authors(
+        self, document: Token, actors: dict[int, Actor], speaker: Actor | None
+    ) -> list[Actor]:
+        """Who issued a document that acts: "the Council approved a resolution that backed
+        the tribunal" -- the resolution's backing is the Council's."""
+        verb = document.head if document.dep_ in ("dobj", "nsubjpass") else None
+        if verb is None or verb.pos_ not in ("VERB", "AUX"):
+            return []
+        return self._subject_actors(verb, actors, speaker)
 
     def _governing_verb(self, token: Token) -> Token | None:
         current = token
@@ -709,6 +860,53 @@ def _embedded(token: Token, triggers: set[int]) -> bool:
             return False
         current = current.head
         if current.i in triggers:
+            return True
+    return False
+
+
+def _other_parties(source: list[Actor]) -> list[Actor]:
+    """ "Ethiopia and Somalia signed an agreement": each party acts with the others, so
+    the parties after the first are also the target of the joint act (a compound
+    actor's members count as parties). Only parties of known countries are sides:
+    "police and soldiers pledged" names one side, not two."""
+    parties = list(source[0].members) if len(source) == 1 else source
+    if len(parties) < 2 or not all(actor.country for actor in parties):
+        return []
+    return parties[1:]
+
+
+def _speech_act(token: Token, trigger: Trigger) -> bool:
+    """A statement the speaker makes ("urged", "condemned"), not a passive ("was
+    charged") or a legal act ("prosecuted"), which someone else does."""
+    return trigger.type in STATEMENT_TYPES and trigger.mode not in LEGAL_MODES and not any(
+        c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+
+
+def _is_alleged(token: Token) -> bool:
+    """The content of an accusation: "accused Y of shelling", "blamed Y for the attack".
+
+    The accusation is the event reported (ACCUSE, X → Y); what Y is said to
+    have done is X's claim, not an asserted event (issue 9).
+    """
+    current = token
+    while current.dep_ == "conj" and current.head is not current:
+        current = current.head  # "of shelling and looting villages"
+    if _denied(current):
+        return True
+    if current.dep_ not in ("pobj", "pcomp") or current.head.lower_ not in ALLEGATION_PREPS:
+        return False
+    return current.head.head.lemma_.lower() in ALLEGATION_VERBS
+
+
+def _denied(token: Token) -> bool:
+    """What a denial is about: "Russia denied shelling the hospital", "denied involvement
+    in the attack", "denied carrying out the attack"."""
+    current = token
+    for _ in range(4):
+        if current.dep_ not in DENIED_DEPS or current.head is current:
+            return False
+        current = current.head
+        if current.lemma_.lower() in DENIAL_VERBS:
             return True
     return False
 

@@ -40,7 +40,7 @@ from newsevents.kb.gazetteer import (
     haversine_km,
     normalise_key,
 )
-from newsevents.stages.common import CALENDAR_WORDS, doc_text, span_of
+from newsevents.stages.common import CALENDAR_WORDS, DATELINE, doc_text, span_of
 from newsevents.types import Event, Place
 
 # spaCy forbids "." in factory names (E853), so the registered name
@@ -48,6 +48,11 @@ from newsevents.types import Event, Place
 FACTORY = "newsevents_geolocate_v1"
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Events that happen somewhere rather than being said: with no place of their own
+# they are where the story happened, not where it was filed (the dateline, issue 9).
+OCCURRENCE_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "AID"})
+# Speech acts: said where the speaker is, not at the places they speak of.
+STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
 LOCATIVE_PREPS = frozenset({
     "in", "at", "near", "outside", "across", "inside", "around", "throughout", "within",
     "off", "along", "nearby", "on", "into", "over", "towards", "toward", "between", "from",
@@ -158,13 +163,6 @@ CITY_CONTAINER_KM = 150.0
 MANY_HOMONYMS = 3
 HOMONYM_KM = 50.0
 
-_DATELINE = re.compile(
-    r"\A\s*(?P<city>[A-Z][A-Z'.\- ]{1,40}?[A-Z.])"
-    r"(?:\s*,\s*(?P<region>[A-Z][A-Za-z'.\- ]{1,40}?))?"
-    r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:[—–]|--?)\s"
-)
-
 
 @dataclass(frozen=True)
 class _Mention:
@@ -201,10 +199,14 @@ class Geolocator:
         events = doc._.events
         if events:
             main = _main_place(mentions)
+            countries = {actor.country for actor in doc._.actors or ()}
+            story = _story_place(mentions, countries) or main
             fallback = None if main is not None else self.article_country(doc, mentions)
             doc._.events = [
-                dataclasses.replace(event, location=self.locate(doc, event, mentions, main=main)
-                                    or fallback)
+                dataclasses.replace(event, location=self.locate(
+                    doc, event, mentions,
+                    main=story if event.type in OCCURRENCE_TYPES else main,
+                    statement=event.type in STATEMENT_TYPES) or fallback)
                 for event in events
             ]
         return doc
@@ -258,7 +260,8 @@ class Geolocator:
         spans += self._actor_spans(doc)
         # "the US dollar", "Ukrainian forces": a country word that only describes a thing
         # is not where anything happened.
-        spans = [span for span in spans if not self._is_modifier(span)]
+        spans = [span for span in spans
+                 if not self._is_modifier(span) and not _is_calendar_word(span.text)]
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
         chains = [chain for chain in _find_chains(doc_text(doc)) if not _names_thing(doc, chain)]
@@ -649,7 +652,7 @@ class Geolocator:
 
     def _dateline(self, doc: Doc) -> tuple[str, int, int, str | None] | None:
         """(city text, start, end, country ISO-3) of a "QUETTA, Pakistan —" dateline."""
-        m = _DATELINE.match(doc_text(doc))
+        m = DATELINE.match(doc_text(doc))
         if m is None:
             return None
         country = None
@@ -736,8 +739,13 @@ class Geolocator:
     # -- event locations -------------------------------------------------------
 
     def locate(self, doc: Doc, event: Event, mentions: list[_Mention], *,
-               main: _Mention | None) -> Place | None:
-        """The location of one event (rules in the module docstring)."""
+               main: _Mention | None, statement: bool = False) -> Place | None:
+        """The location of one event (rules in the module docstring).
+
+        A ``statement`` with no place in its clause is made where the report was
+        filed (the dateline), not at a place it speaks of ("rejected an offer
+        from Japan", issue 9).
+        """
         resolved = [m for m in mentions if m.resolved]
         if not resolved:
             return None
@@ -760,6 +768,13 @@ class Geolocator:
                 return _most_specific(clause, event.trigger.start).place
         actor_ranges = [(actor.start, actor.end) for actor in (*event.source, *event.target)]
         free = [m for m in sentence if not _overlaps(m.place, actor_ranges)]
+        if statement and main is not None and main.dateline and trigger is not None:
+            # "said at a ceremony in Nairobi that …" places the statement; what it is
+            # about ("rejected an offer from Japan") does not
+            said = {token.i for token in trigger.root.subtree}
+            free = [m for m in free if m.root is not None and m.root.i not in said]
+            if not free:
+                return main.place
         # A chain is one location phrase even when an actor span swallows its first
         # names ("attacked the town of X, Region, Country": the region, not the country).
         chained = {m.chain for m in free if m.chain is not None}
@@ -792,6 +807,12 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
             start = lead.end()  # "In Bree (Eriador)" at a sentence start: the name is Bree
             if text[start:end].lower() in CALENDAR_WORDS:
                 continue  # "On Sunday, Russia fired …"
+        if _is_calendar_word(text[start:end]):
+            # "MOGADISHU, Jan. 12": a date ends the chain; "Jan" is no town (issue 9)
+            if len(current) > 1:
+                chains.append(current)
+            current = []
+            continue
         if current and _CHAIN_LINK.fullmatch(text, previous_end, start):
             if text[current[-1][0]:current[-1][1]].lower() in _BARE_KIND_NOUNS \
                     and text[previous_end:start].strip() == "of":
@@ -807,6 +828,11 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
     if len(current) > 1:
         chains.append(current)
     return chains
+
+
+def _is_calendar_word(text: str) -> bool:
+    """A month or weekday name or abbreviation ("Mar", "Sept.", "Tuesday"): never a place."""
+    return text.lower().rstrip(".") in CALENDAR_WORDS
 
 
 def _names_thing(doc: Doc, chain: list[tuple[int, int]]) -> bool:
@@ -1030,6 +1056,27 @@ def _main_place(mentions: list[_Mention]) -> _Mention | None:
         return counts[key] * weight.get(mention.place.feature or "", 1.0), -mention.place.start
 
     return max((m for m in resolved if m.place.country == top_country), key=strength)
+
+
+def _story_place(mentions: list[_Mention], actor_countries: set[str | None]) -> _Mention | None:
+    """Where the story happened, when the article names a town other than its dateline.
+
+    The dateline says where the report was filed ("BEIRUT —" on a Syrian
+    story); a town the article itself names is the better guess for an
+    occurrence that names no place of its own. Regions and countries are too
+    vague to overrule the dateline, and so is a town abroad when the article
+    names other places or actors of the dateline's country.
+    """
+    body = [m for m in mentions if not m.dateline and m.resolved]
+    place = _main_place(body)
+    if place is None or place.place.feature not in ("city", "district"):
+        return None
+    dateline = next((m for m in mentions if m.dateline), None)
+    if dateline is not None and place.place.country != dateline.place.country and (
+            dateline.place.country in actor_countries
+            or any(m.place.country == dateline.place.country for m in body)):
+        return None  # a story from the dateline's country that also names a place abroad
+    return place
 
 
 def _lead_place(resolved: list[_Mention]) -> _Mention | None:

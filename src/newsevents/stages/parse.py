@@ -6,7 +6,9 @@ kept as one token: the tokenizer would split them into pieces no trigger matches
 News text puts headlines, datelines and teasers on lines of their own with no
 full stop; left alone the parser glues them to the next sentence
 ("Gondor condemns raid\\nThe government of Kenya condemned …"), so the heading's
-words would become the subject of the body's first verb.
+words would become the subject of the body's first verb. A dateline on the body's
+first line ("KHARTOUM, Mar 8 — Twelve people were killed …") is cut off the
+same way: its place name is not the sentence's subject (issue 9).
 """
 
 from collections.abc import Iterable
@@ -14,6 +16,8 @@ from collections.abc import Iterable
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from newsevents.stages.common import dateline_end
 
 FACTORY = "newsevents_split_lines_v1"
 
@@ -24,12 +28,17 @@ def make_line_splitter(nlp: Language, name: str) -> "LineSplitter":
 
 
 class LineSplitter:
-    """Starts a sentence at the first token after every line break."""
+    """Starts a sentence at the first token after every line break and after a dateline."""
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc[:-1]:
             if "\n" in token.text or token.whitespace_ == "\n":
                 doc[token.i + 1].is_sent_start = True
+        end = dateline_end(doc.text)
+        if end is not None:
+            after = doc.char_span(end, len(doc.text), alignment_mode="expand")
+            if after is not None and after.start > 0:
+                doc[after.start].is_sent_start = True
         return doc
 
 

@@ -13,7 +13,9 @@ Rules (documented in ``docs/stages.md``):
   day on or before publication; "last <weekday>" is strictly before it.
   In a future-tense sentence ("will meet on Monday") it is the next one.
 - A month (and day) without a year that would fall after publication is
-  moved to the previous year, unless the sentence is future tense.
+  moved to the previous year, unless the clause is future tense or dates something
+  still to come ("ahead of the Nov. 5 vote", "urged NATO to approve it in July"):
+  then one that would fall before publication is next year's.
 - Relative expressions need ``article.published``; without it they stay
   unresolved and events fall back to ``reason="no_publication_date"``.
 
@@ -75,6 +77,15 @@ _FUTURE = re.compile(
     r"(?i:(?:\b(?:will|shall|won't|upcoming|scheduled|plans?\s+to|planned\s+to|"
     r"expected\s+to)\b|'ll\b))"
 )
+# Modifiers of a noun that make it something still to come ("the upcoming vote").
+UPCOMING_WORDS: frozenset[str] = frozenset({"upcoming", "planned", "scheduled", "forthcoming",
+                                           "coming", "next", "proposed", "expected"})
+# Verbs whose infinitive complement is still to come ("urged Seoul to …", "plans to …").
+WANTING_LEMMAS: frozenset[str] = frozenset({
+    "call", "urge", "ask", "plan", "agree", "want", "seek", "expect", "intend", "hope",
+    "aim", "prepare", "schedule", "vow", "pledge", "promise", "threaten", "decide", "due",
+    "set", "demand", "appeal", "press",
+})
 # Bound of the per-stage cache of dateparser's answers.
 FALLBACK_CACHE_SIZE = 4096
 _FUTURE_WORDS: frozenset[str] = frozenset({"will", "shall", "wo", "'ll", "scheduled", "planned",
@@ -156,8 +167,15 @@ def _week_start(day: dt.date) -> dt.date:
 
 def _past_year(candidate: dt.date | None, published: dt.date | None,
                future: bool) -> dt.date | None:
-    """Move a year-less date that would lie after publication back a year."""
-    if candidate is None or published is None or future or candidate <= published:
+    """Move a year-less date that would lie after publication back a year, and one of
+    something still to come that would lie before it forward a year."""
+    if candidate is None or published is None:
+        return candidate
+    if future:
+        if candidate >= published:
+            return candidate
+        return _safe_date(candidate.year + 1, candidate.month, candidate.day)
+    if candidate <= published:
         return candidate
     return _safe_date(candidate.year - 1, candidate.month, candidate.day)
 
@@ -200,6 +218,8 @@ def _month_only(m: re.Match[str], published: dt.date | None, future: bool) -> Re
         year += 1
     elif modifier not in ("last", "next") and month > published.month and not future:
         year -= 1
+    elif modifier not in ("last", "next") and month < published.month and future:
+        year += 1  # "will vote in February", said in March: next year's
     return dt.date(year, month, 1), "month"
 
 
@@ -476,13 +496,39 @@ def _is_future(doc: Doc, start: int, end: int) -> bool:
             return False
         head = _clause_head(token)
         words = [head, *head.children]
-        return any(word.lower_ in _FUTURE_WORDS for word in words)
+        return (any(word.lower_ in _FUTURE_WORDS for word in words) or _dates_upcoming(token)
+                or _is_wanted(head))
     text = doc_text(doc)
     bounds = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)]
     clause_start = bounds[-1] if bounds else 0
     stop = _CLAUSE_BREAK.search(text, end)
     clause_end = stop.start() if stop else len(text)
     return bool(_FUTURE.search(text, clause_start, clause_end))
+
+
+def _dates_upcoming(token: Token) -> bool:
+    """Whether the date is that of something still to come (issue 9).
+
+    "ahead of the Nov. 5 vote", "the upcoming summit in July", "a planned
+    meeting on Friday": the thing dated is announced, so its date is not
+    moved into the past whatever the tense of the clause.
+    """
+    for ancestor in _ancestors_to_clause(token):
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return False
+        if ancestor.lower_ == "ahead" or any(
+                child.dep_ == "amod" and child.lower_ in UPCOMING_WORDS
+                for child in ancestor.children):
+            return True
+    return False
+
+
+def _is_wanted(head: Token) -> bool:
+    """An infinitive that says what someone asks, plans or promises ("called on NATO to
+    approve the plans in July"): its dates are still to come."""
+    return (head.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                         for c in head.children)
+            and head.head.lemma_.lower() in WANTING_LEMMAS)
 
 
 def _root_token(doc: Doc, start: int, end: int) -> Token | None:

@@ -198,8 +198,10 @@ class EventScreen:
         return event.type not in OCCURRENCES and self.screens.crime_frames.found(sentence)
 
     def _lead_framed(self, doc: Doc, events: Sequence[Event], *, filed: int) -> bool:
-        """The article's first sentence tells a non-political story, with no political agent."""
-        lead = next((sent for sent in doc.sents if sent.text.strip()), None)
+        """The article's first sentence (after its dateline) tells a non-political story,
+        with no political agent."""
+        lead = next((sent for sent in doc.sents if sent.text.strip() and sent.end_char > filed),
+                    None)
         if lead is None or not self.screens.frames.found(lead.text):
             return False
         in_lead = [e for e in events if e.sentence.start < lead.end_char]
@@ -223,7 +225,7 @@ class EventScreen:
         if token is not None:
             future = future or _planned(token)
             hypothetical = hypothetical or _purpose(token)
-            generic = _generic(token)
+            generic = event.quad_class not in SPEECH_QUAD_CLASSES and _generic(token)
             historical = historical or _duration(token)
         return replace(event, future=future, hypothetical=hypothetical, generic=generic,
                        historical=historical)
@@ -287,6 +289,11 @@ def _purpose(token: Token) -> bool:
         return True
     return token.dep_ == "xcomp" and token.head.pos_ == "VERB" \
         and token.head.lemma_.lower() not in MAIN_VERBS
+
+
+# Verbal cooperation and conflict: a speech act in the present simple ("Washington expects
+# …", "China rejects …") is the statement itself, not a habit.
+SPEECH_QUAD_CLASSES = (1, 3)
 
 
 def _generic(token: Token) -> bool:
