@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
@@ -25,6 +26,11 @@ DATELINE = re.compile(
 
 _SENTENCE_END = re.compile(r"[.!?\"”’')\]:;]\s*$")
 MAX_HEADING_WORDS = 14
+# Arcs from a complement clause to the word it completes ("plans to visit").
+COMPLEMENT_DEPS = ("xcomp", "acomp", "ccomp")
+# Speech acts: things said (said where and when the speaker said them; in reported speech
+# with no subject of their own, the speaker's).
+STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
 
 
 # Key of the cached text in ``Doc.user_data`` (see ``doc_text``).
@@ -119,3 +125,14 @@ def actor_index(doc: Doc) -> dict[int, Actor]:
 
 def is_negated(token: Token) -> bool:
     return any(child.dep_ == "neg" for child in token.children)
+
+
+def governing_heads(token: Token, deps: tuple[str, ...], *, steps: int = 3) -> Iterator[Token]:
+    """The words a token's clause hangs from, one step up per ``deps`` arc
+    ("plans to visit" → "plans"; at most ``steps`` steps)."""
+    current = token
+    for _ in range(steps):
+        if current.dep_ not in deps or current.head is current:
+            return
+        current = current.head
+        yield current

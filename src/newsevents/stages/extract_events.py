@@ -30,8 +30,11 @@ from spacy.tokens import Doc, Span, Token
 
 from newsevents.kb.lexicon import Lexicon, Trigger
 from newsevents.stages.common import (
+    COMPLEMENT_DEPS,
+    STATEMENT_TYPES,
     actor_index,
     doc_text,
+    governing_heads,
     heading_ranges,
     span_text,
     in_ranges,
@@ -82,8 +85,6 @@ DOCUMENT_NOUNS = frozenset({"resolution", "statement", "report", "declaration", 
                             "communiqué", "letter", "decree", "motion", "memorandum"})
 # "alarmed by", "troubled about": the preposition of what a feeling is about.
 EXPERIENCER_PREPS = frozenset({"by", "about", "at", "over"})
-# Speech acts: in reported speech with no subject of their own, the speaker's.
-STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
 LEGAL_MODES = frozenset({"sue", "convict"})
 # Possessives that make the speaker the owner in reported speech ("its fighters").
 OWN_POSSESSIVES = frozenset({"our", "my", "its", "their"})
@@ -457,16 +458,11 @@ class EventExtractor:
     def _is_intended(self, token: Token) -> bool:
         if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in token.children):
             return True
-        current = token
-        for _ in range(3):
-            if current.dep_ not in ("xcomp", "acomp", "ccomp") or current.head is current:
-                return False
-            head = current.head
+        for head in governing_heads(token, COMPLEMENT_DEPS):
             if head.lemma_.lower() in INTENT_HEADS:
                 return True
             if head.lemma_.lower() == "continue":
                 return False
-            current = head
         return False
 
     def _has_condition(self, token: Token) -> bool:

@@ -40,7 +40,13 @@ from newsevents.kb.gazetteer import (
     haversine_km,
     normalise_key,
 )
-from newsevents.stages.common import CALENDAR_WORDS, DATELINE, doc_text, span_of
+from newsevents.stages.common import (
+    CALENDAR_WORDS,
+    DATELINE,
+    STATEMENT_TYPES,
+    doc_text,
+    span_of,
+)
 from newsevents.types import Event, Place
 
 # spaCy forbids "." in factory names (E853), so the registered name
@@ -51,8 +57,6 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Events that happen somewhere rather than being said: with no place of their own
 # they are where the story happened, not where it was filed (the dateline, issue 9).
 OCCURRENCE_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "AID"})
-# Speech acts: said where the speaker is, not at the places they speak of.
-STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
 LOCATIVE_PREPS = frozenset({
     "in", "at", "near", "outside", "across", "inside", "around", "throughout", "within",
     "off", "along", "nearby", "on", "into", "over", "towards", "toward", "between", "from",

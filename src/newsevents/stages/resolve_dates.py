@@ -42,7 +42,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from newsevents.stages.common import CALENDAR_WORDS, doc_text
+from newsevents.stages.common import CALENDAR_WORDS, STATEMENT_TYPES, doc_text
 from newsevents.types import DatePrecision, Event, EventDate
 
 MONTHS: dict[str, int] = {
@@ -396,8 +396,8 @@ class DateResolver:
 # spaCy forbids "." in factory names (E853), so the registered name
 # "newsevents.resolve_dates.v1" is spelled with underscores.
 FACTORY = "newsevents_resolve_dates_v1"
-# event types that are things said: dated by when they were said
-STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN", "SUPPORT", "AGREE"})
+# event types that are things said, agreements included: dated by when they were said
+SAID_TYPES = STATEMENT_TYPES | {"AGREE"}
 
 
 @Language.factory(
@@ -678,7 +678,7 @@ def date_statements(events: Sequence[Event], mentions: Sequence[DateMention]) ->
     return [
         dataclasses.replace(event, date=date)
         if event.date.reason == "publication_date"
-        and (event.type in STATEMENT_TYPES or event.reported_by is not None)
+        and (event.type in SAID_TYPES or event.reported_by is not None)
         else event
         for event in events
     ]

@@ -43,7 +43,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from newsevents.errors import Errors, InputError
-from newsevents.stages.common import doc_text
+from newsevents.stages.common import (
+    COMPLEMENT_DEPS,
+    doc_text,
+    governing_heads,
+)
 from newsevents.types import Actor, Event, EventDate, flatten_actors
 
 FACTORY = "newsevents_screen_events_v1"
@@ -249,14 +253,7 @@ def _political_actor(actors: Sequence[Actor], *, filed: int) -> bool:
 
 def _clause_heads(token: Token) -> list[Token]:
     """The trigger and the verbs it hangs from through xcomp/conj (at most three steps)."""
-    heads = [token]
-    current = token
-    for _ in range(3):
-        if current.dep_ not in ("xcomp", "conj", "ccomp") or current.head is current:
-            break
-        current = current.head
-        heads.append(current)
-    return heads
+    return [token, *governing_heads(token, ("xcomp", "conj", "ccomp"))]
 
 
 def _planned(token: Token) -> bool:
@@ -265,18 +262,13 @@ def _planned(token: Token) -> bool:
         return True
     if any(c.dep_ == "amod" and c.lower_ in PLANNED_MODIFIERS for c in token.children):
         return True
-    current = token
-    for _ in range(3):
-        if current.dep_ not in ("xcomp", "acomp", "ccomp") or current.head is current:
-            return False
-        head = current.head
+    for head in governing_heads(token, COMPLEMENT_DEPS):
         if head.lemma_.lower() in ONGOING_HEADS:
             return False
         if head.lemma_.lower() in SCHEDULE_HEADS or head.lower_ in SCHEDULE_HEADS:
             return True
         if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in head.children):
             return True
-        current = head
     return False
 
 
