@@ -28,6 +28,9 @@ _SENTENCE_END = re.compile(r"[.!?\"”’')\]:;]\s*$")
 MAX_HEADING_WORDS = 14
 # Arcs from a complement clause to the word it completes ("plans to visit").
 COMPLEMENT_DEPS = ("xcomp", "acomp", "ccomp")
+# Happenings (done rather than said), which later sentences report again without their
+# actors ("the blast", "the raid").
+OCCURRENCE_TYPES = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"})
 # Speech acts: things said (said where and when the speaker said them; in reported speech
 # with no subject of their own, the speaker's).
 STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})

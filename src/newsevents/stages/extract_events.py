@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from newsevents.kb.lexicon import Lexicon, Trigger
 from newsevents.stages.common import (
     COMPLEMENT_DEPS,
+    OCCURRENCE_TYPES,
     STATEMENT_TYPES,
     actor_index,
     doc_text,
@@ -70,7 +71,6 @@ HYPOTHETICAL_HEADS = {
     "prepared", "ready", "urge", "ask", "call", "demand", "appeal", "press",
 }
 REFUSAL_HEADS = {"refuse", "decline", "reject", "fail"}
-OCCURRENCE_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
 # Dependencies of a word that stands where a noun does.
 NOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "appos"})
 # Prepositions that cite an existing agreement or measure rather than report one

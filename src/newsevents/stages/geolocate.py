@@ -43,6 +43,7 @@ from newsevents.kb.gazetteer import (
 from newsevents.stages.common import (
     CALENDAR_WORDS,
     DATELINE,
+    OCCURRENCE_TYPES,
     STATEMENT_TYPES,
     doc_text,
     span_of,
@@ -56,7 +57,7 @@ FACTORY = "newsevents_geolocate_v1"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Events that happen somewhere rather than being said: with no place of their own
 # they are where the story happened, not where it was filed (the dateline, issue 9).
-OCCURRENCE_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "AID"})
+PLACED_TYPES = OCCURRENCE_TYPES | {"RETREAT", "AID"}
 LOCATIVE_PREPS = frozenset({
     "in", "at", "near", "outside", "across", "inside", "around", "throughout", "within",
     "off", "along", "nearby", "on", "into", "over", "towards", "toward", "between", "from",
@@ -209,7 +210,7 @@ class Geolocator:
             doc._.events = [
                 dataclasses.replace(event, location=self.locate(
                     doc, event, mentions,
-                    main=story if event.type in OCCURRENCE_TYPES else main,
+                    main=story if event.type in PLACED_TYPES else main,
                     statement=event.type in STATEMENT_TYPES) or fallback)
                 for event in events
             ]

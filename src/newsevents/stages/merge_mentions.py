@@ -33,7 +33,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from newsevents.kb.gazetteer import haversine_km
-from newsevents.types import Actor, Event, EventDate, Mention, Place, Size
+from newsevents.stages.common import OCCURRENCE_TYPES
+from newsevents.types import Actor, Event, EventDate, Mention, Place, Size, flatten_actors
 
 FACTORY = "newsevents_merge_mentions_v1"
 MAX_KM = 50.0
@@ -41,8 +42,6 @@ MAX_KM = 50.0
 FEATURE_RANK = {"city": 4, "district": 3, "admin1": 2, "region": 1, "country": 0}
 SPECIFIC_FEATURES = frozenset({"city", "district"})
 PRECISION_RANK = {"day": 3, "week": 2, "month": 1, "year": 0}
-# happenings that are reported again without their actors ("the blast", "the raid")
-OCCURRENCE_TYPES = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"})
 INDEFINITE_DETERMINERS = frozenset({"a", "an", "another", "new", "fresh", "second", "further"})
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 
@@ -132,22 +131,9 @@ def _flags(event: Event) -> tuple[bool, ...]:
     return (event.negated, event.hypothetical, event.future, event.generic, event.historical)
 
 
-def _countries(actors: Sequence[Actor]) -> set[str]:
-    found: set[str] = set()
-    for actor in actors:
-        if actor.country:
-            found.add(actor.country)
-        found |= _countries(actor.members)
-    return found
-
-
 def _identities(actors: Sequence[Actor]) -> set[tuple[str | None, str | None]]:
-    found: set[tuple[str | None, str | None]] = set()
-    for actor in actors:
-        if actor.country or actor.sector:
-            found.add((actor.country, actor.sector))
-        found |= _identities(actor.members)
-    return found
+    return {(actor.country, actor.sector) for actor in flatten_actors(actors)
+            if actor.country or actor.sector}
 
 
 def _disjoint(a: Sequence[Actor], b: Sequence[Actor]) -> bool:
