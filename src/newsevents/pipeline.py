@@ -30,6 +30,7 @@ from newsevents.corpus import chunked
 from newsevents.errors import Errors, InputError, NewsEventsError
 from newsevents.kb.lexicon import load_lexicon
 from newsevents.stages import attach_article, parse
+from newsevents.stages.common import doc_text
 from newsevents.types import (
     Actor,
     Article,
@@ -210,7 +211,7 @@ def _process_serial(
             piece = _run_stages(doc, article, ours, include_unasserted=include_unasserted)
             if offset:
                 piece = _shift_result(piece, offset)
-            if offset + len(doc.text) < len(article.text):
+            if offset + len(doc_text(doc)) < len(article.text):
                 pending.setdefault(article.id, []).append(piece)
                 continue
             parts = pending.pop(article.id, []) + [piece]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from newsevents.types import Actor
@@ -36,8 +37,10 @@ OCCURRENCE_TYPES = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"})
 STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
 
 
-# Key of the cached text in ``Doc.user_data`` (see ``doc_text``).
+# Keys of the cached text and token starts in ``Doc.user_data`` (see ``doc_text``,
+# ``token_at``).
 _TEXT_KEY = ("newsevents", "text")
+_STARTS_KEY = ("newsevents", "token_starts")
 
 
 def doc_text(doc: Doc) -> str:
@@ -53,6 +56,22 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def token_at(doc: Doc, char: int) -> Token | None:
+    """The token that starts at character ``char`` (a trigger's start), or None.
+
+    The stages look up each event's trigger token this way; the map from start
+    offsets to token indices is read from one attribute array and kept in
+    ``doc.user_data``, rather than built from a Token object per token by each
+    stage again (issue 12). Offsets never change: no stage retokenizes.
+    """
+    starts = doc.user_data.get(_STARTS_KEY)
+    if starts is None:
+        starts = doc.user_data[_STARTS_KEY] = {
+            start: i for i, start in enumerate(doc.to_array(IDX).tolist())} if len(doc) else {}
+    i = starts.get(char)
+    return doc[i] if i is not None else None
 
 
 def dateline_end(text: str) -> int | None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsevents.stages.common import doc_text
 from newsevents.types import Actor, Quote
 
 MIN_UNATTRIBUTED_WORDS = 4
@@ -154,7 +155,7 @@ class QuoteFinder:
         self.min_unattributed_words = min_unattributed_words
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         actors = sorted(doc._.actors or (), key=lambda actor: actor.start)
         quotes: list[tuple[int, Quote]] = []
         last_speaker: Actor | None = None

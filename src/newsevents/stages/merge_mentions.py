@@ -33,7 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from newsevents.kb.gazetteer import haversine_km
-from newsevents.stages.common import OCCURRENCE_TYPES
+from newsevents.stages.common import OCCURRENCE_TYPES, token_at
 from newsevents.types import Actor, Event, EventDate, Mention, Place, Size, flatten_actors
 
 FACTORY = "newsevents_merge_mentions_v1"
@@ -66,9 +66,9 @@ class MentionMerger:
         article = doc._.article
         article_id = article.id if article is not None else "doc"
         events = doc._.events or ()
-        tokens = {token.idx: token for token in doc}
         new = {id(event) for event in events
-               if event.trigger.start in tokens and _introduces(tokens[event.trigger.start])}
+               if (token := token_at(doc, event.trigger.start)) is not None
+               and _introduces(token)}
         doc._.events = merge_mentions(events, article_id=article_id, max_km=self.max_km,
                                       new=new)
         return doc

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+from spacy.attrs import IS_ALPHA, LEMMA, LIKE_NUM, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.util import registry
@@ -25,6 +26,8 @@ from newsevents.errors import Errors, InternalError
 
 LEXICON_FILE = "tone_lexicon.json"
 _SUFFIXES: tuple[str, ...] = ("ing", "ies", "es", "ed", "ly", "s", "d")
+# Polarities a ToneScorer remembers, per (lower-case form, lemma) pair, before starting over.
+POLARITY_CACHE_SIZE = 200_000
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,11 @@ class ToneLexicon:
 
     def polarity(self, token: Token) -> int:
         """+1, -1 or 0 for one token."""
-        for form in _forms(token):
+        return self.word_polarity(token.lower_, token.lemma_)
+
+    def word_polarity(self, word: str, lemma: str) -> int:
+        """``polarity`` of a token with lower-case form ``word`` and lemma ``lemma``."""
+        for form in _forms(word, lemma):
             if form in self.positive:
                 return 1
             if form in self.negative:
@@ -44,10 +51,9 @@ class ToneLexicon:
         return 0
 
 
-def _forms(token: Token) -> list[str]:
-    word = token.lower_
+def _forms(word: str, lemma: str) -> list[str]:
     forms = [word]
-    lemma = token.lemma_.lower() if token.lemma_ else ""
+    lemma = lemma.lower() if lemma else ""
     if lemma and lemma != word:
         forms.append(lemma)
     for suffix in _SUFFIXES:
@@ -82,15 +88,30 @@ def make_tone_lexicon(name: str = LEXICON_FILE) -> ToneLexicon:
     return load_tone_lexicon(name)
 
 
-def tone_score(doc: Doc, lexicon: ToneLexicon) -> float | None:
-    """Positive minus negative word percentage; None for a Doc without words."""
+def tone_score(doc: Doc, lexicon: ToneLexicon, *,
+               known: dict[tuple[int, int], int] | None = None) -> float | None:
+    """Positive minus negative word percentage; None for a Doc without words.
+
+    The tokens' attributes are read as one array rather than a Token object each,
+    and a word's polarity, which depends on its lower-case form and lemma only, is
+    looked up once per (form, lemma) pair of string ids in ``known`` (issue 12).
+    """
+    known = {} if known is None else known
+    strings = doc.vocab.strings
     words = 0
     balance = 0
-    for token in doc:
-        if token.like_num or not token.is_alpha:
+    rows = doc.to_array([LIKE_NUM, IS_ALPHA, LOWER, LEMMA]).tolist() if len(doc) else []
+    for like_num, is_alpha, word, lemma in rows:
+        if like_num or not is_alpha:
             continue
         words += 1
-        balance += lexicon.polarity(token)
+        polarity = known.get((word, lemma))
+        if polarity is None:
+            if len(known) >= POLARITY_CACHE_SIZE:
+                known.clear()
+            polarity = known[(word, lemma)] = lexicon.word_polarity(strings[word],
+                                                                    strings[lemma])
+        balance += polarity
     if words == 0:
         return None
     return round(100.0 * balance / words, 3)
@@ -101,9 +122,10 @@ class ToneScorer:
 
     def __init__(self, *, lexicon: ToneLexicon) -> None:
         self.lexicon = lexicon
+        self._known: dict[tuple[int, int], int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.tone = tone_score(doc, self.lexicon)
+        doc._.tone = tone_score(doc, self.lexicon, known=self._known)
         return doc
 
 

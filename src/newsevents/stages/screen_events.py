@@ -47,6 +47,7 @@ from newsevents.stages.common import (
     COMPLEMENT_DEPS,
     doc_text,
     governing_heads,
+    token_at,
 )
 from newsevents.types import Actor, Event, EventDate, flatten_actors
 
@@ -96,11 +97,42 @@ class Phrases:
         words = sorted({p.lower() for p in phrases if p}, key=len, reverse=True)
         if not words:
             return cls(None)
-        alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
-        return cls(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"))
+        return cls(re.compile(rf"(?<![\w-])(?:{_trie_pattern(words)})(?![\w-])"))
 
     def found(self, text: str) -> bool:
         return self.pattern is not None and self.pattern.search(text.lower()) is not None
+
+
+# Stands for the whitespace between two words of a phrase in ``_trie_pattern``.
+_GAP = "\0gap"
+
+
+def _trie_pattern(phrases: Iterable[str]) -> str:
+    """One regex alternation for ``phrases`` (words joined by ``\\s+``), written as a
+    prefix tree: "gas explosion|gas leak" becomes "gas\\s+(?:explosion|leak)".
+
+    It matches exactly the strings the flat alternation does, and so a phrase
+    anywhere in a text just as ``search`` found it, but the regex engine no longer
+    tries each of hundreds of phrases at every character (a search of a sentence
+    took a third of the time; issue 12).
+    """
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for number, word in enumerate(phrase.split()):
+            for symbol in ([_GAP] if number else []) + list(word):
+                node = node.setdefault(symbol, {})
+        node[""] = {}
+    return _trie_branches(trie)
+
+
+def _trie_branches(node: dict[str, dict]) -> str:
+    branches = [(r"\s+" if symbol == _GAP else re.escape(symbol)) + _trie_branches(child)
+                for symbol, child in node.items() if symbol]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 @dataclass(frozen=True)
@@ -174,7 +206,6 @@ class EventScreen:
             return doc
         article = doc._.article
         published = article.published if article is not None else None
-        tokens = {token.idx: token for token in doc}
         dateline = DATELINE.match(text)
         filed = dateline.end() if dateline else 0
         framed = [self._framed(event, filed=filed) for event in events]
@@ -184,8 +215,7 @@ class EventScreen:
             if self._not_political(event, framed=is_framed, lead_framed=lead_framed,
                                    filed=filed):
                 continue
-            token = tokens.get(event.trigger.start)
-            kept.append(self._flag(event, token, published))
+            kept.append(self._flag(event, token_at(doc, event.trigger.start), published))
         doc._.events = kept
         return doc
 
