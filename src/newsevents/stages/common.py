@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterator
 from typing import Protocol
@@ -72,6 +73,29 @@ def token_at(doc: Doc, char: int) -> Token | None:
             start: i for i, start in enumerate(doc.to_array(IDX).tolist())} if len(doc) else {}
     i = starts.get(char)
     return doc[i] if i is not None else None
+
+
+# The characters other than ASCII ones that the re module's IGNORECASE matches with an
+# ASCII letter ("İ", "ı" with "i", "ſ" with "s") while ``str.lower`` leaves them apart
+# from it. ("K", the Kelvin sign, lowers to "k".) tests/stages/test_common.py checks
+# every code point.
+CASELESS_EXCEPTIONS = frozenset("\u0130\u0131\u017f")
+
+
+@functools.lru_cache(maxsize=8)
+def caseless_text(text: str) -> str | None:
+    """``text.lower()``, when a search of it for lower-case ASCII words finds exactly
+    what a case-insensitive search of ``text`` finds, at the same offsets; else None.
+
+    A case-insensitive regex compares every character both ways and can skip none
+    ahead; the same words searched in the lowered text ran about 7 times faster
+    (issue 12). The last few texts are kept, since one Doc's text is searched
+    once per sentence.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text) or not CASELESS_EXCEPTIONS.isdisjoint(text):
+        return None
+    return lowered
 
 
 def dateline_end(text: str) -> int | None:

@@ -57,7 +57,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from newsevents.errors import Errors, InputError
-from newsevents.stages.common import doc_text, span_of
+from newsevents.stages.common import caseless_text, doc_text, span_of
 from newsevents.types import PLOVER_TYPES, Event, Size
 
 Kind = Literal["killed", "injured", "arrested"]
@@ -224,10 +224,11 @@ _ZERO_PATTERN = re.compile(
 
 
 # Every pattern needs one of these word stems; a sentence without any is skipped.
-_CASUALTY_WORD = re.compile(
-    r"(?i:kill|dead|die|death|perish|slain|lives|fatalit|casualt|toll|injur|wound|hurt|"
-    r"arrest|detain|detention|apprehend|custody|rounded|murder)"
-)
+_CASUALTY_STEMS = (r"kill|dead|die|death|perish|slain|lives|fatalit|casualt|toll|injur|wound|"
+                   r"hurt|arrest|detain|detention|apprehend|custody|rounded|murder")
+_CASUALTY_WORD = re.compile(rf"(?i:{_CASUALTY_STEMS})")
+# the same, for ``common.caseless_text``
+_CASUALTY_LOWER = re.compile(_CASUALTY_STEMS)
 _INCLUDING_WORD = re.compile(r"(?i:including|among\s+them|mostly|most\s+of\s+them)")
 
 
@@ -299,7 +300,7 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
     """Every casualty or arrest figure in ``text[start:end]``."""
     end = len(text) if end is None else end
     counts: list[Count] = []
-    if not _CASUALTY_WORD.search(text, start, end):
+    if not _states_casualties(text, start, end):
         return counts  # most sentences state no figure: one cheap scan instead of nine
     including = _INCLUDING_WORD.search(text, start, end) is not None
     for pattern in (_SUBJECT_PATTERN, _INCLUDING_PATTERN, _OBJECT_PATTERN, _RESULT_PATTERN,
@@ -323,6 +324,14 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
         else:
             counts.append(Count(_VERB_KIND.get(word, "killed"), 0, m.start(), m.end()))
     return sorted(counts, key=lambda count: (count.start, count.kind))
+
+
+def _states_casualties(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a casualty word stem (any case)."""
+    lowered = caseless_text(text)
+    if lowered is not None:
+        return _CASUALTY_LOWER.search(lowered, start, end) is not None
+    return _CASUALTY_WORD.search(text, start, end) is not None
 
 
 def _also_dead(text: str, start: int, at: int) -> int:
@@ -373,8 +382,9 @@ def parse_counts(sent: SpacySpan) -> list[Count]:
     """Victim counts read from the parse of one sentence (see ``PARSE_VERBS``)."""
     counts: list[Count] = []
     for token in sent:
-        kind = PARSE_VERBS.get(token.lemma_.lower())
-        if kind is None and token.lemma_.lower() in TO_DEATH_VERBS and _to_death(token):
+        lemma = token.lemma_.lower()
+        kind = PARSE_VERBS.get(lemma)
+        if kind is None and lemma in TO_DEATH_VERBS and _to_death(token):
             kind = "killed"
         if kind is None or token.pos_ not in ("VERB", "AUX", "NOUN"):
             continue
