@@ -342,6 +342,10 @@ class EventExtractor:
         return None
 
     def _match_noun(self, token: Token) -> _Match | None:
+        lemmas = [lemma for lemma in dict.fromkeys((token.lemma_.lower(), token.lower_))
+                  if self.lexicon.triggers_for(lemma, "NOUN")]
+        if not lemmas:
+            return None  # most nouns trigger nothing: their modifiers need no reading
         preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
         # modifiers, including those of compound modifiers ("joint fighter jet programme")
         modifying = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod")]
@@ -352,7 +356,7 @@ class EventExtractor:
             g.lemma_.lower() for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
             for g in c.children if g.dep_ == "pobj"
         }
-        for lemma in dict.fromkeys((token.lemma_.lower(), token.lower_)):
+        for lemma in lemmas:
             for trigger in self.lexicon.triggers_for(lemma, "NOUN"):
                 if trigger.particle and trigger.particle not in preps:
                     continue
