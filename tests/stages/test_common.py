@@ -31,6 +31,18 @@ def test_common_caseless_exceptions_are_every_code_point_that_needs_one() -> Non
                 len(lowered) == 1 and lowered.isascii() and letter.fullmatch(lowered)), char
 
 
+def test_common_lowering_keeps_every_character_class() -> None:
+    # caseless_text's patterns may use \\w, \\s, \\d and \\b: lowering must not move a
+    # character into or out of those classes
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        lowered = char.lower()
+        if len(lowered) != 1:
+            continue
+        assert (char.isalnum(), char.isspace(), char.isdecimal()) == \
+            (lowered.isalnum(), lowered.isspace(), lowered.isdecimal()), hex(code)
+
+
 def test_common_caseless_text_finds_what_ignorecase_finds() -> None:
     words = re.compile(r"(?i:kill|wound|arrest)")
     lower_words = re.compile(r"kill|wound|arrest")
