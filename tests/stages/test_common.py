@@ -61,3 +61,44 @@ def test_common_caseless_text_declines_texts_that_lowering_would_misalign() -> N
 def test_parse_count_words_skips_punctuation_and_space(blank: Language) -> None:
     assert parse.count_words(blank("Arnor troops shelled Gondor.\n\n")) == 4
     assert parse.count_words(blank("")) == 0
+
+
+def _cased_letters_outside_caseless_groups(regex: str) -> list[str]:
+    """The letters of a regex that a ``(?i:…)`` group does not cover, or that its
+    lowered-text twin would not match (an upper-case letter, a class with "A-Z" but
+    not "a-z"); escapes (``\\s``, ``\\W``) and group syntax are not letters."""
+    problems: list[str] = []
+    caseless: list[bool] = []  # one per open group: does it ignore case?
+    i = 0
+    while i < len(regex):
+        char = regex[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "(":
+            caseless.append(regex.startswith("(?i:", i) or any(caseless))
+            match = re.match(r"\((?:\?(?:P<\w+>|i:|:|<?[=!]))?", regex[i:])
+            i += len(match.group()) if match else 1
+            continue
+        if char == ")":
+            caseless.pop()
+        elif char == "[":
+            end = regex.index("]", i + 1)
+            body = regex[i + 1:end]
+            if re.search(r"[A-Za-z]", re.sub(r"\\.", "", body)) and not (any(caseless) and (
+                    "A-Z" not in body or "a-z" in body)):
+                problems.append(regex[i:end + 1])
+            i = end
+        elif char.isalpha() and not (any(caseless) and char.islower()):
+            problems.append(char)
+        i += 1
+    return problems
+
+
+def test_common_caseless_twins_ignore_case_throughout() -> None:
+    from newsevents.stages import measure_size, resolve_dates
+
+    for pattern in [*resolve_dates._LOWERED, *measure_size._TWINS]:
+        assert _cased_letters_outside_caseless_groups(pattern.pattern) == [], pattern.pattern
+    # the checker itself sees a case-sensitive look-ahead
+    assert _cased_letters_outside_caseless_groups(measure_size._NOUN_PATTERN.pattern)

@@ -101,6 +101,12 @@ def caseless_text(text: str) -> str | None:
     return lowered
 
 
+def caseless_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The case-sensitive twin of a pattern that ignores case throughout (its letters
+    all lower-case ASCII inside ``(?i:…)`` groups), to search ``caseless_text``."""
+    return re.compile(pattern.pattern.replace("(?i:", "(?:"))
+
+
 def dateline_end(text: str) -> int | None:
     """Where the opening dateline ends (after its dash), or None when there is none.
 

@@ -48,7 +48,7 @@ and later died").
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -57,7 +57,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from newsevents.errors import Errors, InputError
-from newsevents.stages.common import caseless_text, doc_text, span_of
+from newsevents.stages.common import caseless_text, caseless_twin, doc_text, span_of
 from newsevents.types import PLOVER_TYPES, Event, Size
 
 Kind = Literal["killed", "injured", "arrested"]
@@ -224,12 +224,19 @@ _ZERO_PATTERN = re.compile(
 
 
 # Every pattern needs one of these word stems; a sentence without any is skipped.
-_CASUALTY_STEMS = (r"kill|dead|die|death|perish|slain|lives|fatalit|casualt|toll|injur|wound|"
-                   r"hurt|arrest|detain|detention|apprehend|custody|rounded|murder")
-_CASUALTY_WORD = re.compile(rf"(?i:{_CASUALTY_STEMS})")
-# the same, for ``common.caseless_text``
-_CASUALTY_LOWER = re.compile(_CASUALTY_STEMS)
+_CASUALTY_WORD = re.compile(
+    r"(?i:kill|dead|die|death|perish|slain|lives|fatalit|casualt|toll|injur|wound|hurt|"
+    r"arrest|detain|detention|apprehend|custody|rounded|murder)"
+)
 _INCLUDING_WORD = re.compile(r"(?i:including|among\s+them|mostly|most\s+of\s+them)")
+# Case-sensitive twins of the patterns that ignore case throughout, for the lowered
+# text (``common.caseless_text``; issue 12). _NOUN_PATTERN's closing look-ahead keeps case.
+_TWINS: dict[re.Pattern[str], re.Pattern[str]] = {
+    pattern: caseless_twin(pattern)
+    for pattern in (_SUBJECT_PATTERN, _INCLUDING_PATTERN, _OBJECT_PATTERN, _RESULT_PATTERN,
+                    _OF_PATTERN, _TOLL_PATTERN, _CODED_PATTERN, _ZERO_PATTERN, _INCLUDING_WORD,
+                    _CASUALTY_WORD)
+}
 
 
 @dataclass(frozen=True)
@@ -302,12 +309,19 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
     counts: list[Count] = []
     if not _states_casualties(text, start, end):
         return counts  # most sentences state no figure: one cheap scan instead of nine
-    including = _INCLUDING_WORD.search(text, start, end) is not None
+    lowered = caseless_text(text)
+
+    def matches(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        if lowered is not None and pattern in _TWINS:
+            return _TWINS[pattern].finditer(lowered, start, end)
+        return pattern.finditer(text, start, end)
+
+    including = next(matches(_INCLUDING_WORD), None) is not None
     for pattern in (_SUBJECT_PATTERN, _INCLUDING_PATTERN, _OBJECT_PATTERN, _RESULT_PATTERN,
                     _NOUN_PATTERN, _OF_PATTERN, _TOLL_PATTERN, _CODED_PATTERN):
         if pattern is _INCLUDING_PATTERN and not including:
             continue
-        for m in pattern.finditer(text, start, end):
+        for m in matches(pattern):
             value, people = _groups_total(m)
             if not people:
                 continue
@@ -316,7 +330,7 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
             if kind == "killed" and value is not None and pattern is not _OBJECT_PATTERN:
                 value += _also_dead(text, start, m.start())
             counts.append(Count(kind, value, m.start(), m.end()))
-    for m in _ZERO_PATTERN.finditer(text, start, end):
+    for m in matches(_ZERO_PATTERN):
         word = (m["verb"] or m["noun"]).lower()
         if word in ("hurt", "casualties"):
             counts.append(Count("killed", 0, m.start(), m.end()))
@@ -330,7 +344,7 @@ def _states_casualties(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` holds a casualty word stem (any case)."""
     lowered = caseless_text(text)
     if lowered is not None:
-        return _CASUALTY_LOWER.search(lowered, start, end) is not None
+        return _TWINS[_CASUALTY_WORD].search(lowered, start, end) is not None
     return _CASUALTY_WORD.search(text, start, end) is not None
 
 

@@ -42,7 +42,13 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from newsevents.stages.common import CALENDAR_WORDS, STATEMENT_TYPES, caseless_text, doc_text
+from newsevents.stages.common import (
+    CALENDAR_WORDS,
+    STATEMENT_TYPES,
+    caseless_text,
+    caseless_twin,
+    doc_text,
+)
 from newsevents.types import DatePrecision, Event, EventDate
 
 MONTHS: dict[str, int] = {
@@ -390,8 +396,7 @@ PATTERNS: tuple[DatePattern, ...] = (
 )
 # The case-sensitive twins of the caseless patterns, for the lowered text.
 _LOWERED: dict[re.Pattern[str], re.Pattern[str]] = {
-    entry.pattern: re.compile(entry.pattern.pattern.replace("(?i:", "(?:"))
-    for entry in PATTERNS if entry.caseless
+    entry.pattern: caseless_twin(entry.pattern) for entry in PATTERNS if entry.caseless
 }
 
 
