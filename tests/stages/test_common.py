@@ -98,7 +98,7 @@ def _cased_letters_outside_caseless_groups(regex: str) -> list[str]:
 def test_common_caseless_twins_ignore_case_throughout() -> None:
     from newsevents.stages import measure_size, resolve_dates
 
-    for pattern in [*resolve_dates._LOWERED, *measure_size._TWINS]:
-        assert _cased_letters_outside_caseless_groups(pattern.pattern) == [], pattern.pattern
+    for regex in [*resolve_dates._LOWERED, *measure_size._TWINS]:
+        assert _cased_letters_outside_caseless_groups(regex) == [], regex
     # the checker itself sees a case-sensitive look-ahead
     assert _cased_letters_outside_caseless_groups(measure_size._NOUN_PATTERN.pattern)

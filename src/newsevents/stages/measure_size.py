@@ -231,8 +231,9 @@ _CASUALTY_WORD = re.compile(
 _INCLUDING_WORD = re.compile(r"(?i:including|among\s+them|mostly|most\s+of\s+them)")
 # Case-sensitive twins of the patterns that ignore case throughout, for the lowered
 # text (``common.caseless_text``; issue 12). _NOUN_PATTERN's closing look-ahead keeps case.
-_TWINS: dict[re.Pattern[str], re.Pattern[str]] = {
-    pattern: caseless_twin(pattern)
+# Keyed by the pattern's text: hashing a compiled pattern hashes its whole program.
+_TWINS: dict[str, re.Pattern[str]] = {
+    pattern.pattern: caseless_twin(pattern)
     for pattern in (_SUBJECT_PATTERN, _INCLUDING_PATTERN, _OBJECT_PATTERN, _RESULT_PATTERN,
                     _OF_PATTERN, _TOLL_PATTERN, _CODED_PATTERN, _ZERO_PATTERN, _INCLUDING_WORD,
                     _CASUALTY_WORD)
@@ -312,8 +313,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
     lowered = caseless_text(text)
 
     def matches(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-        if lowered is not None and pattern in _TWINS:
-            return _TWINS[pattern].finditer(lowered, start, end)
+        twin = _TWINS.get(pattern.pattern) if lowered is not None else None
+        if twin is not None:
+            return twin.finditer(lowered, start, end)
         return pattern.finditer(text, start, end)
 
     including = next(matches(_INCLUDING_WORD), None) is not None
@@ -344,7 +346,7 @@ def _states_casualties(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` holds a casualty word stem (any case)."""
     lowered = caseless_text(text)
     if lowered is not None:
-        return _TWINS[_CASUALTY_WORD].search(lowered, start, end) is not None
+        return _TWINS[_CASUALTY_WORD.pattern].search(lowered, start, end) is not None
     return _CASUALTY_WORD.search(text, start, end) is not None
 
 

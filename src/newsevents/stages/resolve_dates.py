@@ -394,9 +394,10 @@ PATTERNS: tuple[DatePattern, ...] = (
                  r"(?:last|next|the\s+past)\s+(?:week|month|year)))\b"), _relative_word,
         None, caseless=True),
 )
-# The case-sensitive twins of the caseless patterns, for the lowered text.
-_LOWERED: dict[re.Pattern[str], re.Pattern[str]] = {
-    entry.pattern: caseless_twin(entry.pattern) for entry in PATTERNS if entry.caseless
+# The case-sensitive twins of the caseless patterns, for the lowered text, keyed by the
+# pattern's text (hashing a compiled pattern hashes its whole program).
+_LOWERED: dict[str, re.Pattern[str]] = {
+    entry.pattern.pattern: caseless_twin(entry.pattern) for entry in PATTERNS if entry.caseless
 }
 
 
@@ -502,7 +503,7 @@ def find_dates(
     for rank, (pattern, resolver, gate, caseless) in enumerate(PATTERNS):
         if gate is not None and gate.search(text) is None:
             continue
-        source, regex = (lowered, _LOWERED[pattern]) if caseless and lowered is not None \
+        source, regex = (lowered, _LOWERED[pattern.pattern]) if caseless and lowered is not None \
             else (text, pattern)
         for m in regex.finditer(source):
             found.append((m.start("x"), m.end("x"), rank, resolver, m))
