@@ -24,12 +24,14 @@ sport, business and ordinary crime produce no event. A sentence matching a
 sentence-level discard phrase of PETRARCH2 (``data/discards.tsv``, built by
 ``scripts/build_discards.py``) codes nothing, nor does an article matching a
 story-level one. A sentence with a non-political frame word
-(``data/frames.tsv``: "earthquake", "gas explosion", "robbery", …) codes no
+(``data/frames.tsv``: "earthquake", "gas explosion", "robbery", …) or a death
+put down to a mishap ("a fire tore through the building, killing 46") codes no
 event unless a political agent acts (a source of a political sector, not the
-dateline; crime frames spare violence, ASSAULT and PROTEST); and an article
-whose lead sentence is framed so, with no political agent, codes no event
-without a political actor anywhere. Crime that is political keeps its event:
-soldiers shooting protesters have a political source.
+dateline; crime frames spare violence, ASSAULT and PROTEST); in sport a country
+is a team and in crime "a gunman" a criminal. An article whose lead sentence is
+framed so, with no political agent, codes no event without a political actor
+anywhere. Crime that is political keeps its event: soldiers shooting protesters
+have a political source.
 """
 
 import datetime as dt
@@ -78,6 +80,34 @@ SPEECH_LEMMAS = frozenset({"say", "tell", "add", "state", "announce", "claim", "
 # (victims are not agents: workers killed in a mine blast are not a strike, so LAB is out)
 POLITICAL_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "PTY", "LEG", "IGO", "SPY", "NGO",
                                "REF", "REL", "ELI"})
+# a state's own sectors: in sport the country named is its team ("Spain beat England")
+STATE_SECTORS = frozenset({"GOV", None})
+# the codes of actors that are no state
+GROUP_CODES = frozenset({"IGO", "NGO", "MNC"})
+# unnamed armed men, rebels by default, criminals in a robbery (issue 9)
+UNNAMED_ARMED = frozenset({"gunman", "gunmen", "armed man", "armed men", "attacker",
+                           "attackers", "assailant", "assailants", "masked man", "masked men"})
+# what kills or injures with no one acting (issue 9): "killed in the fire", "the blaze killed"
+MISHAP_CAUSES = frozenset({
+    "fire", "blaze", "flames", "inferno", "smoke", "fumes", "collapse", "crash", "accident",
+    "derailment", "collision", "stampede", "crush", "leak", "flood", "floods", "floodwaters",
+    "flooding", "quake", "earthquake", "tremor", "storm", "cyclone", "hurricane", "typhoon",
+    "tornado", "landslide", "landslides", "mudslide", "avalanche", "lightning", "heatwave",
+    "heat", "rubble", "debris", "tree", "trees", "wall", "walls", "roof", "outbreak",
+    "epidemic", "disease", "virus"})
+# what a vehicle, a building or a bridge does by accident: "the bus plunged", "it collapsed"
+MISHAP_VERBS = frozenset({"collapse", "cave", "crash", "plunge", "overturn", "collide",
+                          "derail", "capsize", "sink", "skid", "veer", "topple", "flip",
+                          "tumble", "drown"})
+CAUSE_PREPOSITIONS = frozenset({"by", "in", "during", "from"})
+# who can make a fire or a blast: "artillery fire", "rebel fire", "police fire"
+ARMED_MODIFIERS = frozenset({"artillery", "tank", "sniper", "mortar", "rocket", "gun", "army",
+                             "military", "police", "rebel", "militant", "enemy", "government",
+                             "security", "naval", "machine", "cross", "shell"})
+# a blast or fire at these is an industrial accident: "an explosion at a steel plant"
+WORKS_HAZARDS = frozenset({"explosion", "blast", "fire", "blaze"})
+WORKS = frozenset({"plant", "factory", "mine", "refinery", "warehouse", "mill", "furnace",
+                   "workshop", "quarry", "pit", "smelter", "foundry", "shipyard", "colliery"})
 # "KATHMANDU, May 2 — ": where the article was filed, never an actor
 DATELINE = re.compile(r"\A\s*[A-Z][A-Z .'-]+(?:,[^\n—–]{0,60}?)?\s+[—–-]+\s")
 # dates resolve_dates found in the trigger's own sentence; a fallback (publication day, a
@@ -111,6 +141,26 @@ class Screens:
     sentence_discards: Phrases
     frames: Phrases
     crime_frames: Phrases
+    sport_frames: Phrases
+
+    def setting(self, text: str) -> "Setting":
+        """What the frames of ``text`` say about the actors named in it."""
+        return Setting(teams=self.sport_frames.found(text),
+                       criminals=self.crime_frames.found(text))
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The roles a non-political frame gives to actor words: in sport a country named is a
+    team ("Spain beat England"), in ordinary crime an unnamed armed man is a criminal ("a
+    gunman shot a shopkeeper during a robbery"), not a rebel."""
+
+    teams: bool = False
+    criminals: bool = False
+
+    def __or__(self, other: "Setting") -> "Setting":
+        return Setting(teams=self.teams or other.teams,
+                       criminals=self.criminals or other.criminals)
 
 
 @functools.cache
@@ -123,11 +173,14 @@ def load_screens() -> Screens:
                 source="discards.tsv", line=number,
                 detail=f"scope '{scope}' is neither 'story' nor 'sentence'"))
         (story if scope == "story" else sentence).append(phrase)
-    frames: dict[bool, list[str]] = {True: [], False: []}
+    frames: dict[str, list[str]] = {}
     for _, (phrase, frame) in _rows("frames.tsv", 2):
-        frames[frame == "crime"].append(phrase)
+        frames.setdefault(frame, []).append(phrase)
     return Screens(story_discards=Phrases.of(story), sentence_discards=Phrases.of(sentence),
-                   frames=Phrases.of(frames[False]), crime_frames=Phrases.of(frames[True]))
+                   frames=Phrases.of(phrase for frame, phrases in frames.items()
+                                     if frame != "crime" for phrase in phrases),
+                   crime_frames=Phrases.of(frames.get("crime", ())),
+                   sport_frames=Phrases.of(frames.get("sport", ())))
 
 
 def _read_data(name: str) -> str:
@@ -177,48 +230,68 @@ class EventScreen:
         tokens = {token.idx: token for token in doc}
         dateline = DATELINE.match(text)
         filed = dateline.end() if dateline else 0
-        framed = [self._framed(event, filed=filed) for event in events]
-        lead_framed = self._lead_framed(doc, events, filed=filed)
+        story = self._story_setting(doc, events, tokens, filed=filed)
         kept = []
-        for event, is_framed in zip(events, framed):
-            if self._not_political(event, framed=is_framed, lead_framed=lead_framed,
-                                   filed=filed):
-                continue
+        for event in events:
             token = tokens.get(event.trigger.start)
+            if self._not_political(event, token, story=story, filed=filed):
+                continue
             kept.append(self._flag(event, token, published))
         doc._.events = kept
         return doc
 
-    def _framed(self, event: Event, *, filed: int) -> bool:
+    def _framed(self, event: Event, token: Token | None, *, filed: int) -> bool:
         """The sentence frames the event as non-political news and no political agent acts:
         "A gas explosion tore through a mine, killing 11", "arrested a man over a
-        string of burglaries", "beat Argentina in the World Cup qualifier"."""
-        if _political_actor(event.source, filed=filed):
-            return False
+        string of burglaries", "beat Argentina in the World Cup qualifier", "a fire tore
+        through the building, killing 46"."""
         sentence = event.sentence.text
-        if self.screens.frames.found(sentence):
+        if _political_actor(event.source, filed=filed, setting=self.screens.setting(sentence),
+                            agent=True):
+            return False
+        if self.screens.frames.found(sentence) or _caused_by_mishap(event, token):
             return True
-        # ordinary crime codes no arrest, trial or theft; its violence stays for the analyst
-        return event.type not in OCCURRENCES and self.screens.crime_frames.found(sentence)
+        # ordinary crime codes no arrest, trial or theft; its violence stays for the analyst,
+        # and so does what is done to a political actor ("arrested an opposition mayor")
+        return event.type not in OCCURRENCES and self.screens.crime_frames.found(sentence) \
+            and not _political_actor(event.target, filed=filed)
 
-    def _lead_framed(self, doc: Doc, events: Sequence[Event], *, filed: int) -> bool:
-        """The article's first sentence (after its dateline) tells a non-political story,
-        with no political agent."""
+    def _story_setting(self, doc: Doc, events: Sequence[Event], tokens: dict[int, Token], *,
+                       filed: int) -> Setting | None:
+        """The setting of a non-political story, or None for a political one (or one that
+        cannot tell). A story is non-political when its first sentence (after the dateline)
+        holds a frame word, ordinary crime included, or a death or injury by mishap ("a
+        building collapsed, killing five"), and none of its events there has a political
+        agent."""
         lead = next((sent for sent in doc.sents if sent.text.strip() and sent.end_char > filed),
                     None)
-        if lead is None or not self.screens.frames.found(lead.text):
-            return False
+        if lead is None:
+            return None
         in_lead = [e for e in events if e.sentence.start < lead.end_char]
-        return not any(_political_actor(e.source, filed=filed) for e in in_lead)
+        framed = self.screens.frames.found(lead.text) or \
+            self.screens.crime_frames.found(lead.text) or \
+            any(_caused_by_mishap(e, tokens.get(e.trigger.start)) for e in in_lead)
+        if not framed:
+            return None
+        setting = self.screens.setting(lead.text)
+        if any(_political_actor(e.source, filed=filed, setting=setting, agent=True)
+               or _political_actor(e.target, filed=filed, setting=setting, states=False)
+               for e in in_lead):
+            return None
+        return setting
 
-    def _not_political(self, event: Event, *, framed: bool, lead_framed: bool,
+    def _not_political(self, event: Event, token: Token | None, *, story: Setting | None,
                        filed: int) -> bool:
-        """A discarded sentence, a framed clause, or no political agent in a framed story."""
+        """A discarded sentence, a framed clause, or no political actor in a non-political
+        story (read with the story's setting and the sentence's own)."""
         if self.screens.sentence_discards.found(event.sentence.text):
             return True
-        if framed:
+        if self._framed(event, token, filed=filed):
             return True
-        return lead_framed and not _political_actor(event.source + event.target, filed=filed)
+        if story is None:
+            return False
+        setting = story | self.screens.setting(event.sentence.text)
+        return not _political_actor(event.source + event.target, filed=filed, setting=setting)
 
     def _flag(self, event: Event, token: Token | None, published: dt.date | None) -> Event:
         future = historical = generic = False
@@ -245,10 +318,81 @@ def _before_the_news(date: EventDate, published: dt.date, background_days: int) 
     return date.value < published - dt.timedelta(days=background_days)
 
 
-def _political_actor(actors: Sequence[Actor], *, filed: int) -> bool:
-    """An actor of a political sector, outside the dateline (text before ``filed``)."""
-    return any(actor.sector in POLITICAL_SECTORS and actor.start >= filed
+def _political_actor(actors: Sequence[Actor], *, filed: int, setting: Setting = Setting(),
+                     agent: bool = False, states: bool = True) -> bool:
+    """An actor of a political sector, outside the dateline (text before ``filed``), in the
+    role ``setting`` gives it. As an ``agent`` a state named by its demonym alone counts too:
+    "an Israeli air strike hit a house" is Israel acting. Without ``states`` a country name
+    does not count (what "struck western Nepal" hit is a place)."""
+    return any(actor.start >= filed and (states or actor.kind != "country")
+               and _political(actor, setting=setting, agent=agent)
                for actor in flatten_actors(actors))
+
+
+def _political(actor: Actor, *, setting: Setting, agent: bool) -> bool:
+    """One actor's side: a political sector, or (an ``agent``) a state by its demonym."""
+    if setting.teams and actor.kind in ("country", "group") and actor.sector in STATE_SECTORS:
+        return False
+    if setting.criminals and (actor.name or "").lower() in UNNAMED_ARMED:
+        return False
+    if actor.sector in POLITICAL_SECTORS:
+        return True
+    return agent and actor.sector is None and actor.kind == "group" and actor.reason is None \
+        and actor.country is not None and actor.country not in GROUP_CODES
+
+
+def _caused_by_mishap(event: Event, token: Token | None) -> bool:
+    """A death, injury or blast with no political source that the sentence puts down to a
+    mishap: a natural or accidental cause ("a fire tore through the building, killing 46",
+    "killed by falling trees", "died in the crash"), a vehicle or building that fails ("the
+    roof collapsed, killing two", "were killed when the bus overturned"), or a blast at a
+    works ("an explosion at a steel plant")."""
+    if event.type != "ASSAULT" or token is None:
+        return False
+    if _works_blast(token):
+        return True
+    verbs = [token, *governing_heads(token, ("advcl", "conj", "xcomp", "relcl"))]
+    return any(_mishap_clause(verb, own=verb is token) for verb in verbs)
+
+
+def _mishap_clause(verb: Token, *, own: bool) -> bool:
+    """The clause of ``verb`` tells of a mishap: its verb (when it governs the harm, not is
+    it), its subject, its agent or a cause phrase ("in the fire"), or a "when" clause."""
+    if not own and verb.lemma_.lower() in MISHAP_VERBS:
+        return True
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and _mishap_noun(child):
+            return True
+        if child.dep_ in ("agent", "prep") and child.lower_ in CAUSE_PREPOSITIONS and any(
+                p.dep_ == "pobj" and (_mishap_noun(p) or _works_blast(p))
+                for p in child.children):
+            return True
+        if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("when", "as")
+                                         for m in child.children) \
+                and _mishap_clause(child, own=False):
+            return True
+    return False
+
+
+def _mishap_noun(noun: Token) -> bool:
+    """A cause that is no agent ("the blaze", "floodwaters", "the collapse"), unless a
+    modifier names who made it ("Israeli fire", "artillery fire", "the army's fire")."""
+    if noun.lemma_.lower() not in MISHAP_CAUSES and noun.lower_ not in MISHAP_CAUSES:
+        return False
+    return not any(child.dep_ in ("amod", "compound", "poss", "nmod")
+                   and (child.pos_ == "PROPN" or child.ent_type_ in ("NORP", "GPE", "ORG")
+                        or child.lemma_.lower() in ARMED_MODIFIERS)
+                   for child in noun.children)
+
+
+def _works_blast(noun: Token) -> bool:
+    """ "an explosion at a steel plant", "a fire in a textile factory": a blast or fire at
+    a place of work is an industrial accident."""
+    if noun.lemma_.lower() not in WORKS_HAZARDS:
+        return False
+    return any(child.dep_ == "prep" and child.lower_ in ("at", "in", "inside")
+               and any(p.dep_ == "pobj" and p.lemma_.lower() in WORKS for p in child.children)
+               for child in noun.children)
 
 
 def _clause_heads(token: Token) -> list[Token]:
