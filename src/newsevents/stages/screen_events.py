@@ -30,8 +30,11 @@ event unless a political agent acts (a source of a political sector, not the
 dateline; crime frames spare violence, ASSAULT and PROTEST); in sport a country
 is a team and in crime "a gunman" a criminal. An article whose lead sentence is
 framed so, with no political agent, codes no event without a political actor
-anywhere. Crime that is political keeps its event: soldiers shooting protesters
-have a political source.
+anywhere; so does one most of whose sentences hold a frame or topic word
+(``data/story_words.tsv``: "coach", "investors") and none of whose events has a
+political agent. Public services doing their job in a disaster ("fire officials
+warned") are no political agent. Crime that is political keeps its event:
+soldiers shooting protesters have a political source.
 """
 
 import datetime as dt
@@ -87,6 +90,21 @@ GROUP_CODES = frozenset({"IGO", "NGO", "MNC"})
 # unnamed armed men, rebels by default, criminals in a robbery (issue 9)
 UNNAMED_ARMED = frozenset({"gunman", "gunmen", "armed man", "armed men", "attacker",
                            "attackers", "assailant", "assailants", "masked man", "masked men"})
+# words of an office that make a person named in a sport story a politician ("the sports
+# minister"); an athlete who shares a politician's name, or a "race leader", is none
+OFFICES = frozenset({"minister", "ministry", "government", "president", "premier", "prime",
+                     "parliament", "mayor", "governor", "senator", "lawmaker", "chancellor",
+                     "king", "queen", "prince"})
+# public services doing their job in a disaster, an accident or a market story (issue 9)
+PUBLIC_SERVICES = frozenset({"fire", "firefighting", "health", "weather", "meteorological",
+                             "seismological", "geological", "disaster", "emergency", "rescue",
+                             "defence", "protection", "coast", "coastguard", "railway", "rail",
+                             "aviation", "transport", "forest", "forestry", "water", "power",
+                             "electricity", "safety", "environment", "environmental",
+                             "mining", "regulator", "regulators", "stock", "exchange"})
+UNNAMED_OFFICIALS = frozenset({"officials", "official", "authorities", "authority", "local",
+                               "state", "the", "provincial", "district", "city", "regional",
+                               "municipal", "county"})
 # what kills or injures with no one acting (issue 9): "killed in the fire", "the blaze killed"
 MISHAP_CAUSES = frozenset({
     "fire", "blaze", "flames", "inferno", "smoke", "fumes", "collapse", "crash", "accident",
@@ -108,6 +126,10 @@ ARMED_MODIFIERS = frozenset({"artillery", "tank", "sniper", "mortar", "rocket", 
 WORKS_HAZARDS = frozenset({"explosion", "blast", "fire", "blaze"})
 WORKS = frozenset({"plant", "factory", "mine", "refinery", "warehouse", "mill", "furnace",
                    "workshop", "quarry", "pit", "smelter", "foundry", "shipyard", "colliery"})
+# a story most of whose sentences (at least two) hold a frame or topic word is non-political
+# when no event in it has a political agent
+MIN_TOPICAL_SENTENCES = 2
+TOPICAL_SHARE = 0.5
 # "KATHMANDU, May 2 — ": where the article was filed, never an actor
 DATELINE = re.compile(r"\A\s*[A-Z][A-Z .'-]+(?:,[^\n—–]{0,60}?)?\s+[—–-]+\s")
 # dates resolve_dates found in the trigger's own sentence; a fallback (publication day, a
@@ -142,25 +164,43 @@ class Screens:
     frames: Phrases
     crime_frames: Phrases
     sport_frames: Phrases
+    topics: Phrases
+    sport_topics: Phrases
+    crime_topics: Phrases
 
     def setting(self, text: str) -> "Setting":
         """What the frames of ``text`` say about the actors named in it."""
         return Setting(teams=self.sport_frames.found(text),
-                       criminals=self.crime_frames.found(text))
+                       criminals=self.crime_frames.found(text),
+                       services=self.frames.found(text))
+
+    def story_setting(self, text: str) -> "Setting":
+        """The same for a whole story, read with its topic words too ("coach", "jury")."""
+        return Setting(teams=self.sport_topics.found(text),
+                       criminals=self.crime_topics.found(text),
+                       services=self.topics.found(text))
+
+    def topical(self, text: str) -> bool:
+        """``text`` holds a frame or topic word of a non-political story."""
+        return self.frames.found(text) or self.topics.found(text)
 
 
 @dataclass(frozen=True)
 class Setting:
     """The roles a non-political frame gives to actor words: in sport a country named is a
-    team ("Spain beat England"), in ordinary crime an unnamed armed man is a criminal ("a
-    gunman shot a shopkeeper during a robbery"), not a rebel."""
+    team ("Spain beat England") and a "race leader" or a namesake of a politician an athlete,
+    in ordinary crime an unnamed armed man is a criminal ("a gunman shot a shopkeeper during
+    a robbery"), not a rebel, and in a disaster, accident or market story a public service
+    ("fire officials", "the coast guard", "local authorities") does its job, no politics."""
 
     teams: bool = False
     criminals: bool = False
+    services: bool = False
 
     def __or__(self, other: "Setting") -> "Setting":
         return Setting(teams=self.teams or other.teams,
-                       criminals=self.criminals or other.criminals)
+                       criminals=self.criminals or other.criminals,
+                       services=self.services or other.services)
 
 
 @functools.cache
@@ -173,14 +213,36 @@ def load_screens() -> Screens:
                 source="discards.tsv", line=number,
                 detail=f"scope '{scope}' is neither 'story' nor 'sentence'"))
         (story if scope == "story" else sentence).append(phrase)
-    frames: dict[str, list[str]] = {}
-    for _, (phrase, frame) in _rows("frames.tsv", 2):
-        frames.setdefault(frame, []).append(phrase)
+    frames = _by_category("frames.tsv")
+    topics = _by_category("story_words.tsv")
     return Screens(story_discards=Phrases.of(story), sentence_discards=Phrases.of(sentence),
                    frames=Phrases.of(phrase for frame, phrases in frames.items()
                                      if frame != "crime" for phrase in phrases),
                    crime_frames=Phrases.of(frames.get("crime", ())),
-                   sport_frames=Phrases.of(frames.get("sport", ())))
+                   sport_frames=Phrases.of(frames.get("sport", ())),
+                   topics=Phrases.of(phrase for phrases in (*frames.values(), *topics.values())
+                                     for phrase in phrases),
+                   sport_topics=Phrases.of([*frames.get("sport", ()), *topics.get("sport", ())]),
+                   crime_topics=Phrases.of([*frames.get("crime", ()), *topics.get("crime", ())]))
+
+
+def _by_category(name: str) -> dict[str, list[str]]:
+    """A two-column list (phrase, category), each phrase with its plural ("robbery",
+    "robberies")."""
+    phrases: dict[str, list[str]] = {}
+    for _, (phrase, category) in _rows(name, 2):
+        phrases.setdefault(category, []).extend(_forms(phrase))
+    return phrases
+
+
+def _forms(phrase: str) -> list[str]:
+    """A phrase and the plural of its last word: "theft" → "thefts", "robbery" →
+    "robberies" (a word ending in "s" is left alone)."""
+    if phrase.endswith("s"):
+        return [phrase]
+    if phrase.endswith("y") and phrase[-2:-1] not in ("a", "e", "o", "u"):
+        return [phrase, phrase[:-1] + "ies"]
+    return [phrase, phrase + "s"]
 
 
 def _read_data(name: str) -> str:
@@ -259,26 +321,34 @@ class EventScreen:
     def _story_setting(self, doc: Doc, events: Sequence[Event], tokens: dict[int, Token], *,
                        filed: int) -> Setting | None:
         """The setting of a non-political story, or None for a political one (or one that
-        cannot tell). A story is non-political when its first sentence (after the dateline)
-        holds a frame word, ordinary crime included, or a death or injury by mishap ("a
-        building collapsed, killing five"), and none of its events there has a political
-        agent."""
-        lead = next((sent for sent in doc.sents if sent.text.strip() and sent.end_char > filed),
-                    None)
-        if lead is None:
+        cannot tell). A story is non-political when none of its events says politics is
+        afoot (a political agent, or something done to a named political actor) in its
+        first sentence after the dateline, and that sentence holds a frame word (ordinary
+        crime included) or a death or injury by mishap ("a building collapsed, killing
+        five"); or when none does anywhere and most of its sentences hold a frame or topic
+        word ("coach", "investors", "firefighters")."""
+        sentences = [sent for sent in doc.sents if sent.text.strip() and sent.end_char > filed]
+        if not sentences:
             return None
+        lead = sentences[0]
         in_lead = [e for e in events if e.sentence.start < lead.end_char]
-        framed = self.screens.frames.found(lead.text) or \
-            self.screens.crime_frames.found(lead.text) or \
-            any(_caused_by_mishap(e, tokens.get(e.trigger.start)) for e in in_lead)
-        if not framed:
-            return None
         setting = self.screens.setting(lead.text)
-        if any(_political_actor(e.source, filed=filed, setting=setting, agent=True)
-               or _political_actor(e.target, filed=filed, setting=setting, states=False)
-               for e in in_lead):
+        if self._lead_framed(lead.text, in_lead, tokens) and \
+                not any(_political_event(e, filed=filed, setting=setting) for e in in_lead):
+            return setting
+        text = doc_text(doc)[filed:]
+        setting = self.screens.story_setting(text)
+        topical = sum(self.screens.topical(sent.text) for sent in sentences)
+        if topical < MIN_TOPICAL_SENTENCES or topical < len(sentences) * TOPICAL_SHARE or any(
+                _political_event(e, filed=filed, setting=setting) for e in events):
             return None
         return setting
+
+    def _lead_framed(self, lead: str, in_lead: Sequence[Event],
+                     tokens: dict[int, Token]) -> bool:
+        """The lead holds a frame word, ordinary crime included, or a death by mishap."""
+        return self.screens.frames.found(lead) or self.screens.crime_frames.found(lead) or \
+            any(_caused_by_mishap(e, tokens.get(e.trigger.start)) for e in in_lead)
 
     def _not_political(self, event: Event, token: Token | None, *, story: Setting | None,
                        filed: int) -> bool:
@@ -318,6 +388,13 @@ def _before_the_news(date: EventDate, published: dt.date, background_days: int) 
     return date.value < published - dt.timedelta(days=background_days)
 
 
+def _political_event(event: Event, *, filed: int, setting: Setting) -> bool:
+    """Politics is afoot: a political agent acts, or something is done to a named political
+    actor ("police arrested an opposition mayor"; a country struck by a quake is a place)."""
+    return _political_actor(event.source, filed=filed, setting=setting, agent=True) or \
+        _political_actor(event.target, filed=filed, setting=setting, states=False)
+
+
 def _political_actor(actors: Sequence[Actor], *, filed: int, setting: Setting = Setting(),
                      agent: bool = False, states: bool = True) -> bool:
     """An actor of a political sector, outside the dateline (text before ``filed``), in the
@@ -331,9 +408,14 @@ def _political_actor(actors: Sequence[Actor], *, filed: int, setting: Setting = 
 
 def _political(actor: Actor, *, setting: Setting, agent: bool) -> bool:
     """One actor's side: a political sector, or (an ``agent``) a state by its demonym."""
-    if setting.teams and actor.kind in ("country", "group") and actor.sector in STATE_SECTORS:
+    words = set(re.findall(r"[a-z]+", actor.text.lower()))
+    if setting.teams and actor.sector in STATE_SECTORS and (
+            actor.kind in ("country", "group") or not words & OFFICES):
         return False
     if setting.criminals and (actor.name or "").lower() in UNNAMED_ARMED:
+        return False
+    if setting.services and actor.sector in ("GOV", "MIL") and (
+            words & PUBLIC_SERVICES or words <= UNNAMED_OFFICIALS):
         return False
     if actor.sector in POLITICAL_SECTORS:
         return True
