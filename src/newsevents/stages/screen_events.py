@@ -117,6 +117,12 @@ MISHAP_CAUSES = frozenset({
 MISHAP_VERBS = frozenset({"collapse", "cave", "crash", "plunge", "overturn", "collide",
                           "derail", "capsize", "sink", "skid", "veer", "topple", "flip",
                           "tumble", "drown"})
+# what fails in a mishap: "the roof caved in", "part of a tunnel collapsed", "the ferry sank"
+STRUCTURES = frozenset({"building", "roof", "wall", "bridge", "tunnel", "mine", "house", "home",
+                        "block", "tower", "stand", "stage", "scaffolding", "crane", "dam",
+                        "ceiling", "floor", "structure", "canopy", "bus", "minibus", "train",
+                        "car", "truck", "lorry", "vehicle", "boat", "ferry", "ship", "vessel",
+                        "plane", "jet", "aircraft", "airliner", "helicopter"})
 CAUSE_PREPOSITIONS = frozenset({"by", "in", "during", "from"})
 # who can make a fire or a blast: "artillery fire", "rebel fire", "police fire"
 ARMED_MODIFIERS = frozenset({"artillery", "tank", "sniper", "mortar", "rocket", "gun", "army",
@@ -408,13 +414,13 @@ def _political_actor(actors: Sequence[Actor], *, filed: int, setting: Setting = 
 
 def _political(actor: Actor, *, setting: Setting, agent: bool) -> bool:
     """One actor's side: a political sector, or (an ``agent``) a state by its demonym."""
-    words = set(re.findall(r"[a-z]+", actor.text.lower()))
+    words = set(re.findall(r"[a-z]+", f"{actor.text} {actor.name or ''}".lower()))
     if setting.teams and actor.sector in STATE_SECTORS and (
             actor.kind in ("country", "group") or not words & OFFICES):
         return False
     if setting.criminals and (actor.name or "").lower() in UNNAMED_ARMED:
         return False
-    if setting.services and actor.sector in ("GOV", "MIL") and (
+    if setting.services and actor.sector in ("GOV", "MIL", "IGO") and (
             words & PUBLIC_SERVICES or words <= UNNAMED_OFFICIALS):
         return False
     if actor.sector in POLITICAL_SECTORS:
@@ -429,8 +435,10 @@ def _caused_by_mishap(event: Event, token: Token | None) -> bool:
     "killed by falling trees", "died in the crash"), a vehicle or building that fails ("the
     roof collapsed, killing two", "were killed when the bus overturned"), or a blast at a
     works ("an explosion at a steel plant")."""
-    if event.type != "ASSAULT" or token is None:
+    if token is None:
         return False
+    if event.type != "ASSAULT":
+        return _structure_fails(token)
     if _works_blast(token):
         return True
     verbs = [token, *governing_heads(token, ("advcl", "conj", "xcomp", "relcl"))]
@@ -454,6 +462,34 @@ def _mishap_clause(verb: Token, *, own: bool) -> bool:
                 and _mishap_clause(child, own=False):
             return True
     return False
+
+
+def _structure_fails(verb: Token) -> bool:
+    """ "part of a road tunnel caved in", "the ferry sank": a building or vehicle that
+    fails is the subject of a trigger that is no act ("caved in" is no concession)."""
+    if verb.lemma_.lower() not in MISHAP_VERBS:
+        return False
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if verb.dep_ in ("acl", "relcl"):
+        subjects.append(verb.head)
+    for subject in subjects:
+        if any(noun.lemma_.lower() in STRUCTURES for noun in _noun_phrase(subject)):
+            return True
+    return False
+
+
+def _noun_phrase(noun: Token) -> list[Token]:
+    """A noun with the nouns of its "of" phrase and those it hangs from through
+    prepositions ("part of a road tunnel under construction": part, tunnel, construction)."""
+    nouns = [noun, *(p for prep in noun.children if prep.dep_ == "prep"
+                     for p in prep.children if p.dep_ == "pobj")]
+    current = noun
+    for _ in range(2):
+        if current.dep_ != "pobj" or current.head.dep_ != "prep":
+            break
+        current = current.head.head
+        nouns.append(current)
+    return nouns
 
 
 def _mishap_noun(noun: Token) -> bool:
