@@ -95,13 +95,20 @@ UNNAMED_ARMED = frozenset({"gunman", "gunmen", "armed man", "armed men", "attack
 OFFICES = frozenset({"minister", "ministry", "government", "president", "premier", "prime",
                      "parliament", "mayor", "governor", "senator", "lawmaker", "chancellor",
                      "king", "queen", "prince"})
+# rescue work in a disaster: "rescued 40 fishermen", "ordered residents to evacuate"
+RESCUE_LEMMAS = frozenset({"rescue", "evacuate", "evacuation", "save", "free",
+                           "pull", "search"})
+# who an athlete faces or leads, no opposition party nor government ("her opponent")
+SPORT_ROLES = frozenset({"opponent", "opponents", "rival", "rivals", "challenger", "leader",
+                         "leaders", "captain", "champion", "holder"})
 # public services doing their job in a disaster, an accident or a market story (issue 9)
 PUBLIC_SERVICES = frozenset({"fire", "firefighting", "health", "weather", "meteorological",
                              "seismological", "geological", "disaster", "emergency", "rescue",
                              "defence", "protection", "coast", "coastguard", "railway", "rail",
                              "aviation", "transport", "forest", "forestry", "water", "power",
                              "electricity", "safety", "environment", "environmental",
-                             "mining", "regulator", "regulators", "stock", "exchange"})
+                             "mining", "regulator", "regulators", "stock", "exchange",
+                             "olympic", "sport", "sports", "athletics", "doping", "football"})
 UNNAMED_OFFICIALS = frozenset({"officials", "official", "authorities", "authority", "local",
                                "state", "the", "provincial", "district", "city", "regional",
                                "municipal", "county"})
@@ -364,6 +371,9 @@ class EventScreen:
             return True
         if self._framed(event, token, filed=filed):
             return True
+        if (story is not None and story.services or self.screens.frames.found(
+                event.sentence.text)) and _rescue_work(event, token):
+            return True
         if story is None:
             return False
         setting = story | self.screens.setting(event.sentence.text)
@@ -415,12 +425,12 @@ def _political_actor(actors: Sequence[Actor], *, filed: int, setting: Setting = 
 def _political(actor: Actor, *, setting: Setting, agent: bool) -> bool:
     """One actor's side: a political sector, or (an ``agent``) a state by its demonym."""
     words = set(re.findall(r"[a-z]+", f"{actor.text} {actor.name or ''}".lower()))
-    if setting.teams and actor.sector in STATE_SECTORS and (
-            actor.kind in ("country", "group") or not words & OFFICES):
+    if setting.teams and (words & SPORT_ROLES or actor.sector in STATE_SECTORS and (
+            actor.kind in ("country", "group") or not words & OFFICES)):
         return False
     if setting.criminals and (actor.name or "").lower() in UNNAMED_ARMED:
         return False
-    if setting.services and actor.sector in ("GOV", "MIL", "IGO") and (
+    if setting.services and actor.sector in ("GOV", "MIL", "IGO", "NGO") and (
             words & PUBLIC_SERVICES or words <= UNNAMED_OFFICIALS):
         return False
     if actor.sector in POLITICAL_SECTORS:
@@ -430,16 +440,15 @@ def _political(actor: Actor, *, setting: Setting, agent: bool) -> bool:
 
 
 def _caused_by_mishap(event: Event, token: Token | None) -> bool:
-    """A death, injury or blast with no political source that the sentence puts down to a
-    mishap: a natural or accidental cause ("a fire tore through the building, killing 46",
-    "killed by falling trees", "died in the crash"), a vehicle or building that fails ("the
-    roof collapsed, killing two", "were killed when the bus overturned"), or a blast at a
-    works ("an explosion at a steel plant")."""
+    """A death, injury, blast or destruction that the sentence puts down to a mishap: a
+    natural or accidental cause ("a fire tore through the building, killing 46", "fires
+    swept through the town, burning homes", "killed by falling trees", "died in the
+    crash"), a vehicle or building that fails ("the roof collapsed, killing two", "were
+    killed when the bus overturned", "a tunnel caved in"), or a blast at a works ("an
+    explosion at a steel plant")."""
     if token is None:
         return False
-    if event.type != "ASSAULT":
-        return _structure_fails(token)
-    if _works_blast(token):
+    if _structure_fails(token) or _works_blast(token):
         return True
     verbs = [token, *governing_heads(token, ("advcl", "conj", "xcomp", "relcl"))]
     return any(_mishap_clause(verb, own=verb is token) for verb in verbs)
@@ -462,6 +471,16 @@ def _mishap_clause(verb: Token, *, own: bool) -> bool:
                 and _mishap_clause(child, own=False):
             return True
     return False
+
+
+def _rescue_work(event: Event, token: Token | None) -> bool:
+    """In a disaster, an accident or an outbreak, rescuing and evacuating people and
+    declaring an emergency is rescue work by whoever does it ("the navy rescued 40
+    fishermen", "the mayor declared a state of emergency"), not aid between political
+    actors ("approved disaster assistance" stays)."""
+    if token is not None and token.lemma_.lower() in RESCUE_LEMMAS:
+        return True
+    return "emergency" in event.trigger.text.lower()
 
 
 def _structure_fails(verb: Token) -> bool:
