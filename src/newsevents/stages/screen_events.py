@@ -101,6 +101,11 @@ RESCUE_LEMMAS = frozenset({"rescue", "evacuate", "evacuation", "save", "free",
 # who an athlete faces or leads, no opposition party nor government ("her opponent")
 SPORT_ROLES = frozenset({"opponent", "opponents", "rival", "rivals", "challenger", "leader",
                          "leaders", "captain", "champion", "holder"})
+# words that name a body of the state ("Japan's defence ministry", "Kenya's central bank")
+STATE_BODIES = frozenset({"ministry", "department", "agency", "government", "council",
+                          "commission", "authority", "army", "navy", "air", "police", "forces",
+                          "guard", "office", "parliament", "assembly", "court", "central",
+                          "state", "national", "federal", "cabinet", "presidency", "senate"})
 # public services doing their job in a disaster, an accident or a market story (issue 9)
 PUBLIC_SERVICES = frozenset({"fire", "firefighting", "health", "weather", "meteorological",
                              "seismological", "geological", "disaster", "emergency", "rescue",
@@ -119,7 +124,8 @@ MISHAP_CAUSES = frozenset({
     "flooding", "quake", "earthquake", "tremor", "storm", "cyclone", "hurricane", "typhoon",
     "tornado", "landslide", "landslides", "mudslide", "avalanche", "lightning", "heatwave",
     "heat", "rubble", "debris", "tree", "trees", "wall", "walls", "roof", "outbreak",
-    "epidemic", "disease", "virus"})
+    "epidemic", "disease", "virus", "shark", "bear", "crocodile", "alligator", "elephant",
+    "tiger", "leopard", "lion", "wolf", "dog", "dogs", "snake", "hippo", "bees", "jellyfish"})
 # what a vehicle, a building or a bridge does by accident: "the bus plunged", "it collapsed"
 MISHAP_VERBS = frozenset({"collapse", "cave", "crash", "plunge", "overturn", "collide",
                           "derail", "capsize", "sink", "skid", "veer", "topple", "flip",
@@ -143,6 +149,13 @@ WORKS = frozenset({"plant", "factory", "mine", "refinery", "warehouse", "mill", 
 # when no event in it has a political agent
 MIN_TOPICAL_SENTENCES = 2
 TOPICAL_SHARE = 0.5
+# words that keep a story political however its topic words count: a trial of activists
+# or a crackdown on protesters has police and courts, prisons and suspects too
+POLITICAL_WORDS = re.compile(
+    r"(?i)\b(?:government|minister|ministry|president|parliament|opposition|election|"
+    r"protest\w*|demonstrat\w*|activist\w*|dissident\w*|sedition\w*|national security|"
+    r"rebel\w*|militant\w*|insurgen\w*|troops|soldiers|ceasefire|sanction\w*|"
+    r"party|parties|regime|junta|coup|separatist\w*|journalist\w*)\b")
 # "KATHMANDU, May 2 — ": where the article was filed, never an actor
 DATELINE = re.compile(r"\A\s*[A-Z][A-Z .'-]+(?:,[^\n—–]{0,60}?)?\s+[—–-]+\s")
 # dates resolve_dates found in the trigger's own sentence; a fallback (publication day, a
@@ -196,6 +209,16 @@ class Screens:
     def topical(self, text: str) -> bool:
         """``text`` holds a frame or topic word of a non-political story."""
         return self.frames.found(text) or self.topics.found(text)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where in one article an actor may act: after the dateline (``filed``, the offset
+    where the text proper begins: "KATHMANDU, May 2 —" is no actor), and which demonyms
+    stand for their state (``acting``: offsets of those on an act, "Israeli air strike")."""
+
+    filed: int
+    acting: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -304,24 +327,25 @@ class EventScreen:
         published = article.published if article is not None else None
         tokens = {token.idx: token for token in doc}
         dateline = DATELINE.match(text)
-        filed = dateline.end() if dateline else 0
-        story = self._story_setting(doc, events, tokens, filed=filed)
+        scope = Scope(filed=dateline.end() if dateline else 0,
+                      acting=_acting_states(events, tokens))
+        story = self._story_setting(doc, events, tokens, scope=scope)
         kept = []
         for event in events:
             token = tokens.get(event.trigger.start)
-            if self._not_political(event, token, story=story, filed=filed):
+            if self._not_political(event, token, story=story, scope=scope):
                 continue
             kept.append(self._flag(event, token, published))
         doc._.events = kept
         return doc
 
-    def _framed(self, event: Event, token: Token | None, *, filed: int) -> bool:
+    def _framed(self, event: Event, token: Token | None, *, scope: Scope) -> bool:
         """The sentence frames the event as non-political news and no political agent acts:
         "A gas explosion tore through a mine, killing 11", "arrested a man over a
         string of burglaries", "beat Argentina in the World Cup qualifier", "a fire tore
         through the building, killing 46"."""
         sentence = event.sentence.text
-        if _political_actor(event.source, filed=filed, setting=self.screens.setting(sentence),
+        if _political_actor(event.source, scope=scope, setting=self.screens.setting(sentence),
                             agent=True):
             return False
         if self.screens.frames.found(sentence) or _caused_by_mishap(event, token):
@@ -329,10 +353,10 @@ class EventScreen:
         # ordinary crime codes no arrest, trial or theft; its violence stays for the analyst,
         # and so does what is done to a political actor ("arrested an opposition mayor")
         return event.type not in OCCURRENCES and self.screens.crime_frames.found(sentence) \
-            and not _political_actor(event.target, filed=filed)
+            and not _political_actor(event.target, scope=scope)
 
     def _story_setting(self, doc: Doc, events: Sequence[Event], tokens: dict[int, Token], *,
-                       filed: int) -> Setting | None:
+                       scope: Scope) -> Setting | None:
         """The setting of a non-political story, or None for a political one (or one that
         cannot tell). A story is non-political when none of its events says politics is
         afoot (a political agent, or something done to a named political actor) in its
@@ -340,20 +364,23 @@ class EventScreen:
         crime included) or a death or injury by mishap ("a building collapsed, killing
         five"); or when none does anywhere and most of its sentences hold a frame or topic
         word ("coach", "investors", "firefighters")."""
-        sentences = [sent for sent in doc.sents if sent.text.strip() and sent.end_char > filed]
+        sentences = [sent for sent in doc.sents
+                     if sent.text.strip() and sent.end_char > scope.filed]
         if not sentences:
             return None
         lead = sentences[0]
         in_lead = [e for e in events if e.sentence.start < lead.end_char]
         setting = self.screens.setting(lead.text)
         if self._lead_framed(lead.text, in_lead, tokens) and \
-                not any(_political_event(e, filed=filed, setting=setting) for e in in_lead):
+                not any(_political_event(e, scope=scope, setting=setting) for e in in_lead):
             return setting
-        text = doc_text(doc)[filed:]
+        text = doc_text(doc)[scope.filed:]
+        if POLITICAL_WORDS.search(text):
+            return None
         setting = self.screens.story_setting(text)
         topical = sum(self.screens.topical(sent.text) for sent in sentences)
         if topical < MIN_TOPICAL_SENTENCES or topical < len(sentences) * TOPICAL_SHARE or any(
-                _political_event(e, filed=filed, setting=setting) for e in events):
+                _political_event(e, scope=scope, setting=setting) for e in events):
             return None
         return setting
 
@@ -364,12 +391,12 @@ class EventScreen:
             any(_caused_by_mishap(e, tokens.get(e.trigger.start)) for e in in_lead)
 
     def _not_political(self, event: Event, token: Token | None, *, story: Setting | None,
-                       filed: int) -> bool:
+                       scope: Scope) -> bool:
         """A discarded sentence, a framed clause, or no political actor in a non-political
         story (read with the story's setting and the sentence's own)."""
         if self.screens.sentence_discards.found(event.sentence.text):
             return True
-        if self._framed(event, token, filed=filed):
+        if self._framed(event, token, scope=scope):
             return True
         if (story is not None and story.services or self.screens.frames.found(
                 event.sentence.text)) and _rescue_work(event, token):
@@ -377,7 +404,7 @@ class EventScreen:
         if story is None:
             return False
         setting = story | self.screens.setting(event.sentence.text)
-        return not _political_actor(event.source + event.target, filed=filed, setting=setting)
+        return not _political_actor(event.source + event.target, scope=scope, setting=setting)
 
     def _flag(self, event: Event, token: Token | None, published: dt.date | None) -> Event:
         future = historical = generic = False
@@ -404,21 +431,23 @@ def _before_the_news(date: EventDate, published: dt.date, background_days: int) 
     return date.value < published - dt.timedelta(days=background_days)
 
 
-def _political_event(event: Event, *, filed: int, setting: Setting) -> bool:
+def _political_event(event: Event, *, scope: Scope, setting: Setting) -> bool:
     """Politics is afoot: a political agent acts, or something is done to a named political
     actor ("police arrested an opposition mayor"; a country struck by a quake is a place)."""
-    return _political_actor(event.source, filed=filed, setting=setting, agent=True) or \
-        _political_actor(event.target, filed=filed, setting=setting, states=False)
+    return _political_actor(event.source, scope=scope, setting=setting, agent=True) or \
+        _political_actor(event.target, scope=scope, setting=setting, states=False)
 
 
-def _political_actor(actors: Sequence[Actor], *, filed: int, setting: Setting = Setting(),
+def _political_actor(actors: Sequence[Actor], *, scope: Scope, setting: Setting = Setting(),
                      agent: bool = False, states: bool = True) -> bool:
-    """An actor of a political sector, outside the dateline (text before ``filed``), in the
-    role ``setting`` gives it. As an ``agent`` a state named by its demonym alone counts too:
-    "an Israeli air strike hit a house" is Israel acting. Without ``states`` a country name
-    does not count (what "struck western Nepal" hit is a place)."""
-    return any(actor.start >= filed and (states or actor.kind != "country")
-               and _political(actor, setting=setting, agent=agent)
+    """An actor of a political sector, outside the dateline, in the role ``setting`` gives
+    it. As an ``agent`` a state named by its demonym on an act counts too: "an Israeli air
+    strike hit a house" is Israel acting (``Scope.acting``), "the Japanese retailer
+    rejected" is not. Without ``states`` a country name does not count (what "struck
+    western Nepal" hit is a place)."""
+    return any(actor.start >= scope.filed and (states or actor.kind != "country")
+               and _political(actor, setting=setting,
+                              agent=agent and actor.start in scope.acting)
                for actor in flatten_actors(actors))
 
 
@@ -433,10 +462,30 @@ def _political(actor: Actor, *, setting: Setting, agent: bool) -> bool:
     if setting.services and actor.sector in ("GOV", "MIL", "IGO", "NGO") and (
             words & PUBLIC_SERVICES or words <= UNNAMED_OFFICIALS):
         return False
+    if _owned_name(actor):
+        return False
     if actor.sector in POLITICAL_SECTORS:
         return True
     return agent and actor.sector is None and actor.kind == "group" and actor.reason is None \
         and actor.country is not None and actor.country not in GROUP_CODES
+
+
+def _acting_states(events: Sequence[Event], tokens: dict[int, Token]) -> frozenset[int]:
+    """The offsets of demonyms that modify an event's own trigger word ("Israeli" in "an
+    Israeli air strike", "Russian shelling"): the state acts. A demonym on another noun
+    ("the Japanese retailer") names a nationality, not a state."""
+    triggers = {event.trigger.start for event in events}
+    return frozenset(
+        actor.start for event in events for actor in flatten_actors(event.source)
+        if (token := tokens.get(actor.start)) is not None and token.head.idx in triggers)
+
+
+def _owned_name(actor: Actor) -> bool:
+    """ "Germany's Siemens", "Japan's Nippon Steel": an organisation that owes its
+    government sector to the country before it alone, its own name naming no state body."""
+    if actor.kind != "organisation" or actor.sector != "GOV" or "'s " not in actor.text:
+        return False
+    return not set(re.findall(r"[a-z]+", (actor.name or "").lower())) & STATE_BODIES
 
 
 def _caused_by_mishap(event: Event, token: Token | None) -> bool:
