@@ -24,17 +24,19 @@ sport, business and ordinary crime produce no event. A sentence matching a
 sentence-level discard phrase of PETRARCH2 (``data/discards.tsv``, built by
 ``scripts/build_discards.py``) codes nothing, nor does an article matching a
 story-level one. A sentence with a non-political frame word
-(``data/frames.tsv``: "earthquake", "gas explosion", "robbery", …) or a death
-put down to a mishap ("a fire tore through the building, killing 46") codes no
-event unless a political agent acts (a source of a political sector, not the
-dateline; crime frames spare violence, ASSAULT and PROTEST); in sport a country
-is a team and in crime "a gunman" a criminal. An article whose lead sentence is
-framed so, with no political agent, codes no event without a political actor
-anywhere; so does one most of whose sentences hold a frame or topic word
-(``data/story_words.tsv``: "coach", "investors") and none of whose events has a
-political agent. Public services doing their job in a disaster ("fire officials
-warned") are no political agent. Crime that is political keeps its event:
-soldiers shooting protesters have a political source.
+(``data/frames.tsv``: "earthquake", "gas explosion", "robbery", …) or an event
+put down to a mishap ("a fire tore through the building, killing 46", "a tunnel
+caved in") codes no event unless a political agent acts (a source of a political
+sector, or a state by its demonym on the act, "an Israeli air strike"; not the
+dateline; crime frames spare violence, ASSAULT and PROTEST). An article whose
+lead sentence is framed so, with no political agent, codes no event without a
+political actor anywhere; so does one most of whose sentences hold a frame or
+topic word (``data/story_words.tsv``: "coach", "investors") with no political
+agent nor political word. The frames set the actors' roles (``Setting``): in
+sport a country is a team, in crime "a gunman" a criminal, and in a disaster a
+public service doing its job ("fire officials warned", rescue work) no
+political agent. Crime that is political keeps its event: soldiers shooting
+protesters have a political source.
 """
 
 import datetime as dt
