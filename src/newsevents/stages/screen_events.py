@@ -116,6 +116,7 @@ PUBLIC_SERVICES = frozenset({"fire", "firefighting", "health", "weather", "meteo
                              "electricity", "safety", "environment", "environmental",
                              "mining", "regulator", "regulators", "stock", "exchange",
                              "olympic", "sport", "sports", "athletics", "doping", "football"})
+# officials named by no service or office ("local authorities", "provincial officials")
 UNNAMED_OFFICIALS = frozenset({"officials", "official", "authorities", "authority", "local",
                                "state", "the", "provincial", "district", "city", "regional",
                                "municipal", "county"})
@@ -195,6 +196,7 @@ class Screens:
     topics: Phrases
     sport_topics: Phrases
     crime_topics: Phrases
+    service_topics: Phrases
 
     def setting(self, text: str) -> "Setting":
         """What the frames of ``text`` say about the actors named in it."""
@@ -206,11 +208,7 @@ class Screens:
         """The same for a whole story, read with its topic words too ("coach", "jury")."""
         return Setting(teams=self.sport_topics.found(text),
                        criminals=self.crime_topics.found(text),
-                       services=self.topics.found(text))
-
-    def topical(self, text: str) -> bool:
-        """``text`` holds a frame or topic word of a non-political story."""
-        return self.frames.found(text) or self.topics.found(text)
+                       services=self.service_topics.found(text))
 
 
 @dataclass(frozen=True)
@@ -252,16 +250,22 @@ def load_screens() -> Screens:
                 detail=f"scope '{scope}' is neither 'story' nor 'sentence'"))
         (story if scope == "story" else sentence).append(phrase)
     frames = _by_category("frames.tsv")
-    topics = _by_category("story_words.tsv")
+    words = _by_category("story_words.tsv")
+    topics = {category: [*words.get(category, ()), *frames.get(category, ())]
+              for category in frames.keys() | words.keys()}
+
+    def joined(lists: dict[str, list[str]], *, crime: bool) -> Phrases:
+        return Phrases.of(phrase for category, phrases in lists.items()
+                          if crime or category != "crime" for phrase in phrases)
+
     return Screens(story_discards=Phrases.of(story), sentence_discards=Phrases.of(sentence),
-                   frames=Phrases.of(phrase for frame, phrases in frames.items()
-                                     if frame != "crime" for phrase in phrases),
+                   frames=joined(frames, crime=False),
                    crime_frames=Phrases.of(frames.get("crime", ())),
                    sport_frames=Phrases.of(frames.get("sport", ())),
-                   topics=Phrases.of(phrase for phrases in (*frames.values(), *topics.values())
-                                     for phrase in phrases),
-                   sport_topics=Phrases.of([*frames.get("sport", ()), *topics.get("sport", ())]),
-                   crime_topics=Phrases.of([*frames.get("crime", ()), *topics.get("crime", ())]))
+                   topics=joined(topics, crime=True),
+                   sport_topics=Phrases.of(topics.get("sport", ())),
+                   crime_topics=Phrases.of(topics.get("crime", ())),
+                   service_topics=joined(topics, crime=False))
 
 
 def _by_category(name: str) -> dict[str, list[str]]:
@@ -364,8 +368,9 @@ class EventScreen:
         afoot (a political agent, or something done to a named political actor) in its
         first sentence after the dateline, and that sentence holds a frame word (ordinary
         crime included) or a death or injury by mishap ("a building collapsed, killing
-        five"); or when none does anywhere and most of its sentences hold a frame or topic
-        word ("coach", "investors", "firefighters")."""
+        five"); or when none does anywhere, no political word is written (``POLITICAL_WORDS``)
+        and most of its sentences hold a frame or topic word ("coach", "investors",
+        "firefighters")."""
         sentences = [sent for sent in doc.sents
                      if sent.text.strip() and sent.end_char > scope.filed]
         if not sentences:
@@ -380,7 +385,7 @@ class EventScreen:
         if POLITICAL_WORDS.search(text):
             return None
         setting = self.screens.story_setting(text)
-        topical = sum(self.screens.topical(sent.text) for sent in sentences)
+        topical = sum(self.screens.topics.found(sent.text) for sent in sentences)
         if topical < MIN_TOPICAL_SENTENCES or topical < len(sentences) * TOPICAL_SHARE or any(
                 _political_event(e, scope=scope, setting=setting) for e in events):
             return None
