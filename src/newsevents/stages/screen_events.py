@@ -108,6 +108,9 @@ STATE_BODIES = frozenset({"ministry", "department", "agency", "government", "cou
                           "commission", "authority", "army", "navy", "air", "police", "forces",
                           "guard", "office", "parliament", "assembly", "court", "central",
                           "state", "national", "federal", "cabinet", "presidency", "senate"})
+# bodies that police ordinary crime like the police ("customs officials seized cocaine")
+LAW_ENFORCEMENT = frozenset({"customs", "tax", "narcotics", "enforcement", "crimes", "crime",
+                             "fraud", "investigators", "investigation", "detectives"})
 # public services doing their job in a disaster, an accident or a market story (issue 9)
 PUBLIC_SERVICES = frozenset({"fire", "firefighting", "health", "weather", "meteorological",
                              "seismological", "geological", "disaster", "emergency", "rescue",
@@ -224,10 +227,11 @@ class Scope:
 @dataclass(frozen=True)
 class Setting:
     """The roles a non-political frame gives to actor words: in sport a country named is a
-    team ("Spain beat England") and a "race leader" or a namesake of a politician an athlete,
+    team ("Spain beat England") and a "race leader" or a namesake of a politician an athlete;
     in ordinary crime an unnamed armed man is a criminal ("a gunman shot a shopkeeper during
-    a robbery"), not a rebel, and in a disaster, accident or market story a public service
-    ("fire officials", "the coast guard", "local authorities") does its job, no politics."""
+    a robbery"), not a rebel, and customs or tax officials police it; in a disaster, an
+    accident or a market story a public service ("fire officials", "the coast guard",
+    "local authorities") does its job, no politics."""
 
     teams: bool = False
     criminals: bool = False
@@ -464,7 +468,8 @@ def _political(actor: Actor, *, setting: Setting, agent: bool) -> bool:
     if setting.teams and (words & SPORT_ROLES or actor.sector in STATE_SECTORS and (
             actor.kind in ("country", "group") or not words & OFFICES)):
         return False
-    if setting.criminals and (actor.name or "").lower() in UNNAMED_ARMED:
+    if setting.criminals and ((actor.name or "").lower() in UNNAMED_ARMED or (
+            actor.sector in ("GOV", "MIL", "IGO", "NGO") and words & LAW_ENFORCEMENT)):
         return False
     if setting.services and actor.sector in ("GOV", "MIL", "IGO", "NGO") and (
             words & PUBLIC_SERVICES or words <= UNNAMED_OFFICIALS):
