@@ -574,12 +574,13 @@ def _noun_phrase(noun: Token) -> list[Token]:
 
 def _mishap_noun(noun: Token) -> bool:
     """A cause that is no agent ("the blaze", "floodwaters", "the collapse"), unless a
-    modifier names who made it ("Israeli fire", "artillery fire", "the army's fire")."""
+    modifier names who made it ("Israeli fire", "artillery fire", "the army's fire"; a
+    capitalised modifier inside the sentence is a name or a nationality)."""
     if noun.lemma_.lower() not in MISHAP_CAUSES and noun.lower_ not in MISHAP_CAUSES:
         return False
     return not any(child.dep_ in ("amod", "compound", "poss", "nmod")
-                   and (child.pos_ == "PROPN" or child.ent_type_ in ("NORP", "GPE", "ORG")
-                        or child.lemma_.lower() in ARMED_MODIFIERS)
+                   and (child.pos_ == "PROPN" or child.lemma_.lower() in ARMED_MODIFIERS
+                        or child.text[:1].isupper() and not child.is_sent_start)
                    for child in noun.children)
 
 
