@@ -113,6 +113,10 @@ def test_screen_events_a_speech_act_in_the_present_is_the_statement_itself(nlp):
     # sport: countries are teams, an athlete sharing a politician's name no politician
     "BREE — Gondor beat Arnor 2-1 in the final of the championship on Sunday.\n\n"
     "Arnor had fought back to level before half-time.",
+    # public services doing their job in a disaster story
+    "BREE — Floods swept through Bree on Monday, killing 12 people.\n\n"
+    "Local authorities banned swimming in the river and the coast guard rescued 40 "
+    "fishermen.",
     # a market story: a company is no state because a country's name comes before it
     "BREE — Gondor's Minas Steel launched a hostile bid for a rival on Monday after "
     "the Arnorian retailer rejected its first offer.",

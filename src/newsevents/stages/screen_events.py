@@ -118,7 +118,8 @@ PUBLIC_SERVICES = frozenset({"fire", "firefighting", "health", "weather", "meteo
                              "aviation", "transport", "forest", "forestry", "water", "power",
                              "electricity", "safety", "environment", "environmental",
                              "mining", "regulator", "regulators", "stock", "exchange",
-                             "olympic", "sport", "sports", "athletics", "doping", "football"})
+                             "olympic", "sport", "sports", "athletics", "doping", "football",
+                             "federation", "club", "league", "team"})
 # officials named by no service or office ("local authorities", "provincial officials")
 UNNAMED_OFFICIALS = frozenset({"officials", "official", "authorities", "authority", "local",
                                "state", "the", "provincial", "district", "city", "regional",
