@@ -95,3 +95,51 @@ def test_screen_events_a_speech_act_in_the_present_is_the_statement_itself(nlp):
     events = _events(nlp, "Gondor expects these attacks to end immediately.",
                      include_unasserted=False)
     assert [e.type for e in events if e.trigger.text == "expects"] == ["REQUEST"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    # a death by mishap: a fire, a collapse, a crash, a blast at a works
+    "BREE — A fire tore through a market building in Bree on Tuesday, killing 46 people.\n\n"
+    "Firefighters rescued 75 people from the roof.",
+    "BREE — A six-storey building collapsed in Bree on Saturday, killing five labourers.\n\n"
+    "Rescuers worked into the night, pulling 12 people out alive.",
+    "Three workers were killed in an explosion at a steel plant in Bree on Thursday.",
+    "A shark attacked a surfer off a beach near Bree on Wednesday, badly injuring his leg.",
+    # ordinary crime in the lead: the arrests, raids and violence that follow are no politics
+    "BREE — Arnor police arrested 21 people suspected of running a phone scam.\n\n"
+    "Officers carried out raids in three towns and seized cash and phones.",
+    "BREE — A gunman shot dead a shopkeeper during a robbery in Bree on Wednesday.",
+    # sport: countries are teams, an athlete sharing a politician's name no politician
+    "BREE — Gondor beat Arnor 2-1 in the final of the championship on Sunday.\n\n"
+    "Arnor had fought back to level before half-time.",
+    # public services doing their job in a disaster story
+    "BREE — Floods swept through Bree on Monday, killing 12 people.\n\n"
+    "Local authorities banned swimming in the river and the coast guard rescued 40 "
+    "fishermen.",
+    # a market story: a company is no state because a country's name comes before it
+    "BREE — Gondor's Minas Steel launched a hostile bid for a rival on Monday after "
+    "the Arnorian retailer rejected its first offer.",
+])
+def test_issue_9_non_political_stories_code_no_event(nlp, text):
+    assert _events(nlp, text, include_unasserted=True) == ()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "kind"), [
+    # crime that is political: done to an opposition politician
+    ("BREE — Gondor police arrested an opposition mayor on Friday on charges of fraud.",
+     "COERCE"),
+    # a state acting through its demonym in a framed sentence (a real demonym: the
+    # countries knowledge base resolves it)
+    ("A Russian air strike hit a house in Bree on Friday, killing 12 people, and a fire "
+     "broke out in a nearby school.", "ASSAULT"),
+])
+def test_issue_9_political_events_survive_non_political_words(nlp, text, kind):
+    assert kind in {e.type for e in _events(nlp, text)}
+
+
+def test_screen_events_frame_words_match_their_plurals():
+    screens = screen_events.load_screens()
+    assert screens.crime_frames.found("a string of armed robberies")
+    assert screens.crime_frames.found("car thefts in the west end")

@@ -24,12 +24,19 @@ sport, business and ordinary crime produce no event. A sentence matching a
 sentence-level discard phrase of PETRARCH2 (``data/discards.tsv``, built by
 ``scripts/build_discards.py``) codes nothing, nor does an article matching a
 story-level one. A sentence with a non-political frame word
-(``data/frames.tsv``: "earthquake", "gas explosion", "robbery", …) codes no
-event unless a political agent acts (a source of a political sector, not the
-dateline; crime frames spare violence, ASSAULT and PROTEST); and an article
-whose lead sentence is framed so, with no political agent, codes no event
-without a political actor anywhere. Crime that is political keeps its event:
-soldiers shooting protesters have a political source.
+(``data/frames.tsv``: "earthquake", "gas explosion", "robbery", …) or an event
+put down to a mishap ("a fire tore through the building, killing 46", "a tunnel
+caved in") codes no event unless a political agent acts (a source of a political
+sector, or a state by its demonym on the act, "an Israeli air strike"; not the
+dateline; crime frames spare violence, ASSAULT and PROTEST). An article whose
+lead sentence is framed so, with no political agent, codes no event without a
+political actor anywhere; so does one most of whose sentences hold a frame or
+topic word (``data/story_words.tsv``: "coach", "investors") with no political
+agent nor political word. The frames set the actors' roles (``Setting``): in
+sport a country is a team, in crime "a gunman" a criminal, and in a disaster a
+public service doing its job ("fire officials warned", rescue work) no
+political agent. Crime that is political keeps its event: soldiers shooting
+protesters have a political source.
 """
 
 import datetime as dt
@@ -79,6 +86,84 @@ SPEECH_LEMMAS = frozenset({"say", "tell", "add", "state", "announce", "claim", "
 # (victims are not agents: workers killed in a mine blast are not a strike, so LAB is out)
 POLITICAL_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "PTY", "LEG", "IGO", "SPY", "NGO",
                                "REF", "REL", "ELI"})
+# a state's own sectors: in sport the country named is its team ("Spain beat England")
+STATE_SECTORS = frozenset({"GOV", None})
+# the codes of actors that are no state
+GROUP_CODES = frozenset({"IGO", "NGO", "MNC"})
+# unnamed armed men, rebels by default, criminals in a robbery (issue 9)
+UNNAMED_ARMED = frozenset({"gunman", "gunmen", "armed man", "armed men", "attacker",
+                           "attackers", "assailant", "assailants", "masked man", "masked men"})
+# words of an office that make a person named in a sport story a politician ("the sports
+# minister"); an athlete who shares a politician's name, or a "race leader", is none
+OFFICES = frozenset({"minister", "ministry", "government", "president", "premier", "prime",
+                     "parliament", "mayor", "governor", "senator", "lawmaker", "chancellor",
+                     "king", "queen", "prince"})
+# rescue work in a disaster: "rescued 40 fishermen", "ordered residents to evacuate"
+RESCUE_LEMMAS = frozenset({"rescue", "evacuate", "evacuation", "save", "free",
+                           "pull", "search"})
+# who an athlete faces or leads, no opposition party nor government ("her opponent")
+SPORT_ROLES = frozenset({"opponent", "opponents", "rival", "rivals", "challenger", "leader",
+                         "leaders", "captain", "champion", "holder"})
+# words that name a body of the state ("Japan's defence ministry", "Kenya's central bank")
+STATE_BODIES = frozenset({"ministry", "department", "agency", "government", "council",
+                          "commission", "authority", "army", "navy", "air", "police", "forces",
+                          "guard", "office", "parliament", "assembly", "court", "central",
+                          "state", "national", "federal", "cabinet", "presidency", "senate"})
+# bodies that police ordinary crime like the police ("customs officials seized cocaine")
+LAW_ENFORCEMENT = frozenset({"customs", "tax", "narcotics", "enforcement", "crimes", "crime",
+                             "fraud", "investigators", "investigation", "detectives"})
+# public services doing their job in a disaster, an accident or a market story (issue 9)
+PUBLIC_SERVICES = frozenset({"fire", "firefighting", "health", "weather", "meteorological",
+                             "seismological", "geological", "disaster", "emergency", "rescue",
+                             "defence", "protection", "coast", "coastguard", "railway", "rail",
+                             "aviation", "transport", "forest", "forestry", "water", "power",
+                             "electricity", "safety", "environment", "environmental",
+                             "mining", "regulator", "regulators", "stock", "exchange",
+                             "olympic", "sport", "sports", "athletics", "doping", "football",
+                             "federation", "club", "league", "team"})
+# officials named by no service or office ("local authorities", "provincial officials")
+UNNAMED_OFFICIALS = frozenset({"officials", "official", "authorities", "authority", "local",
+                               "state", "the", "provincial", "district", "city", "regional",
+                               "municipal", "county"})
+# what kills or injures with no one acting (issue 9): "killed in the fire", "the blaze killed"
+MISHAP_CAUSES = frozenset({
+    "fire", "blaze", "flames", "inferno", "smoke", "fumes", "collapse", "crash", "accident",
+    "derailment", "collision", "stampede", "crush", "leak", "flood", "floods", "floodwaters",
+    "flooding", "quake", "earthquake", "tremor", "storm", "cyclone", "hurricane", "typhoon",
+    "tornado", "landslide", "landslides", "mudslide", "avalanche", "lightning", "heatwave",
+    "heat", "rubble", "debris", "tree", "trees", "wall", "walls", "roof", "outbreak",
+    "epidemic", "disease", "virus", "shark", "bear", "crocodile", "alligator", "elephant",
+    "tiger", "leopard", "lion", "wolf", "dog", "dogs", "snake", "hippo", "bees", "jellyfish"})
+# what a vehicle, a building or a bridge does by accident: "the bus plunged", "it collapsed"
+MISHAP_VERBS = frozenset({"collapse", "cave", "crash", "plunge", "overturn", "collide",
+                          "derail", "capsize", "sink", "skid", "veer", "topple", "flip",
+                          "tumble", "drown"})
+# what fails in a mishap: "the roof caved in", "part of a tunnel collapsed", "the ferry sank"
+STRUCTURES = frozenset({"building", "roof", "wall", "bridge", "tunnel", "mine", "house", "home",
+                        "block", "tower", "stand", "stage", "scaffolding", "crane", "dam",
+                        "ceiling", "floor", "structure", "canopy", "bus", "minibus", "train",
+                        "car", "truck", "lorry", "vehicle", "boat", "ferry", "ship", "vessel",
+                        "plane", "jet", "aircraft", "airliner", "helicopter"})
+CAUSE_PREPOSITIONS = frozenset({"by", "in", "during", "from"})
+# who can make a fire or a blast: "artillery fire", "rebel fire", "police fire"
+ARMED_MODIFIERS = frozenset({"artillery", "tank", "sniper", "mortar", "rocket", "gun", "army",
+                             "military", "police", "rebel", "militant", "enemy", "government",
+                             "security", "naval", "machine", "cross", "shell"})
+# a blast or fire at these is an industrial accident: "an explosion at a steel plant"
+WORKS_HAZARDS = frozenset({"explosion", "blast", "fire", "blaze"})
+WORKS = frozenset({"plant", "factory", "mine", "refinery", "warehouse", "mill", "furnace",
+                   "workshop", "quarry", "pit", "smelter", "foundry", "shipyard", "colliery"})
+# a story most of whose sentences (at least two) hold a frame or topic word is non-political
+# when no event in it has a political agent
+MIN_TOPICAL_SENTENCES = 2
+TOPICAL_SHARE = 0.5
+# words that keep a story political however its topic words count: a trial of activists
+# or a crackdown on protesters has police and courts, prisons and suspects too
+POLITICAL_WORDS = re.compile(
+    r"(?i)\b(?:government|minister|ministry|president|parliament|opposition|election|"
+    r"protest\w*|demonstrat\w*|activist\w*|dissident\w*|sedition\w*|national security|"
+    r"rebel\w*|militant\w*|insurgen\w*|troops|soldiers|ceasefire|sanction\w*|"
+    r"party|parties|regime|junta|coup|separatist\w*|journalist\w*)\b")
 # "KATHMANDU, May 2 — ": where the article was filed, never an actor
 DATELINE = re.compile(r"\A\s*[A-Z][A-Z .'-]+(?:,[^\n—–]{0,60}?)?\s+[—–-]+\s")
 # dates resolve_dates found in the trigger's own sentence; a fallback (publication day, a
@@ -143,6 +228,52 @@ class Screens:
     sentence_discards: Phrases
     frames: Phrases
     crime_frames: Phrases
+    sport_frames: Phrases
+    topics: Phrases
+    sport_topics: Phrases
+    crime_topics: Phrases
+    service_topics: Phrases
+
+    def setting(self, text: str) -> "Setting":
+        """What the frames of ``text`` say about the actors named in it."""
+        return Setting(teams=self.sport_frames.found(text),
+                       criminals=self.crime_frames.found(text),
+                       services=self.frames.found(text))
+
+    def story_setting(self, text: str) -> "Setting":
+        """The same for a whole story, read with its topic words too ("coach", "jury")."""
+        return Setting(teams=self.sport_topics.found(text),
+                       criminals=self.crime_topics.found(text),
+                       services=self.service_topics.found(text))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where in one article an actor may act: after the dateline (``filed``, the offset
+    where the text proper begins: "KATHMANDU, May 2 —" is no actor), and which demonyms
+    stand for their state (``acting``: offsets of those on an act, "Israeli air strike")."""
+
+    filed: int
+    acting: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The roles a non-political frame gives to actor words: in sport a country named is a
+    team ("Spain beat England") and a "race leader" or a namesake of a politician an athlete;
+    in ordinary crime an unnamed armed man is a criminal ("a gunman shot a shopkeeper during
+    a robbery"), not a rebel, and customs or tax officials police it; in a disaster, an
+    accident or a market story a public service ("fire officials", "the coast guard",
+    "local authorities") does its job, no politics."""
+
+    teams: bool = False
+    criminals: bool = False
+    services: bool = False
+
+    def __or__(self, other: "Setting") -> "Setting":
+        return Setting(teams=self.teams or other.teams,
+                       criminals=self.criminals or other.criminals,
+                       services=self.services or other.services)
 
 
 @functools.cache
@@ -155,11 +286,42 @@ def load_screens() -> Screens:
                 source="discards.tsv", line=number,
                 detail=f"scope '{scope}' is neither 'story' nor 'sentence'"))
         (story if scope == "story" else sentence).append(phrase)
-    frames: dict[bool, list[str]] = {True: [], False: []}
-    for _, (phrase, frame) in _rows("frames.tsv", 2):
-        frames[frame == "crime"].append(phrase)
+    frames = _by_category("frames.tsv")
+    words = _by_category("story_words.tsv")
+    topics = {category: [*words.get(category, ()), *frames.get(category, ())]
+              for category in frames.keys() | words.keys()}
+
+    def joined(lists: dict[str, list[str]], *, crime: bool) -> Phrases:
+        return Phrases.of(phrase for category, phrases in lists.items()
+                          if crime or category != "crime" for phrase in phrases)
+
     return Screens(story_discards=Phrases.of(story), sentence_discards=Phrases.of(sentence),
-                   frames=Phrases.of(frames[False]), crime_frames=Phrases.of(frames[True]))
+                   frames=joined(frames, crime=False),
+                   crime_frames=Phrases.of(frames.get("crime", ())),
+                   sport_frames=Phrases.of(frames.get("sport", ())),
+                   topics=joined(topics, crime=True),
+                   sport_topics=Phrases.of(topics.get("sport", ())),
+                   crime_topics=Phrases.of(topics.get("crime", ())),
+                   service_topics=joined(topics, crime=False))
+
+
+def _by_category(name: str) -> dict[str, list[str]]:
+    """A two-column list (phrase, category), each phrase with its plural ("robbery",
+    "robberies")."""
+    phrases: dict[str, list[str]] = {}
+    for _, (phrase, category) in _rows(name, 2):
+        phrases.setdefault(category, []).extend(_forms(phrase))
+    return phrases
+
+
+def _forms(phrase: str) -> list[str]:
+    """A phrase and the plural of its last word: "theft" → "thefts", "robbery" →
+    "robberies" (a word ending in "s" is left alone)."""
+    if phrase.endswith("s"):
+        return [phrase]
+    if phrase.endswith("y") and phrase[-2:-1] not in ("a", "e", "o", "u"):
+        return [phrase, phrase[:-1] + "ies"]
+    return [phrase, phrase + "s"]
 
 
 def _read_data(name: str) -> str:
@@ -207,48 +369,84 @@ class EventScreen:
         article = doc._.article
         published = article.published if article is not None else None
         dateline = DATELINE.match(text)
-        filed = dateline.end() if dateline else 0
-        framed = [self._framed(event, filed=filed) for event in events]
-        lead_framed = self._lead_framed(doc, events, filed=filed)
+        scope = Scope(filed=dateline.end() if dateline else 0,
+                      acting=_acting_states(events, doc))
+        story = self._story_setting(doc, events, scope=scope)
         kept = []
-        for event, is_framed in zip(events, framed):
-            if self._not_political(event, framed=is_framed, lead_framed=lead_framed,
-                                   filed=filed):
+        for event in events:
+            token = token_at(doc, event.trigger.start)
+            if self._not_political(event, token, story=story, scope=scope):
                 continue
-            kept.append(self._flag(event, token_at(doc, event.trigger.start), published))
+            kept.append(self._flag(event, token, published))
         doc._.events = kept
         return doc
 
-    def _framed(self, event: Event, *, filed: int) -> bool:
+    def _framed(self, event: Event, token: Token | None, *, scope: Scope) -> bool:
         """The sentence frames the event as non-political news and no political agent acts:
         "A gas explosion tore through a mine, killing 11", "arrested a man over a
-        string of burglaries", "beat Argentina in the World Cup qualifier"."""
-        if _political_actor(event.source, filed=filed):
-            return False
+        string of burglaries", "beat Argentina in the World Cup qualifier", "a fire tore
+        through the building, killing 46"."""
         sentence = event.sentence.text
-        if self.screens.frames.found(sentence):
-            return True
-        # ordinary crime codes no arrest, trial or theft; its violence stays for the analyst
-        return event.type not in OCCURRENCES and self.screens.crime_frames.found(sentence)
-
-    def _lead_framed(self, doc: Doc, events: Sequence[Event], *, filed: int) -> bool:
-        """The article's first sentence (after its dateline) tells a non-political story,
-        with no political agent."""
-        lead = next((sent for sent in doc.sents if sent.text.strip() and sent.end_char > filed),
-                    None)
-        if lead is None or not self.screens.frames.found(lead.text):
+        if _political_actor(event.source, scope=scope, setting=self.screens.setting(sentence),
+                            agent=True):
             return False
-        in_lead = [e for e in events if e.sentence.start < lead.end_char]
-        return not any(_political_actor(e.source, filed=filed) for e in in_lead)
+        if self.screens.frames.found(sentence) or _caused_by_mishap(event, token):
+            return True
+        # ordinary crime codes no arrest, trial or theft; its violence stays for the analyst,
+        # and so does what is done to a political actor ("arrested an opposition mayor")
+        return event.type not in OCCURRENCES and self.screens.crime_frames.found(sentence) \
+            and not _political_actor(event.target, scope=scope)
 
-    def _not_political(self, event: Event, *, framed: bool, lead_framed: bool,
-                       filed: int) -> bool:
-        """A discarded sentence, a framed clause, or no political agent in a framed story."""
+    def _story_setting(self, doc: Doc, events: Sequence[Event], *,
+                       scope: Scope) -> Setting | None:
+        """The setting of a non-political story, or None for a political one (or one that
+        cannot tell). A story is non-political when none of its events says politics is
+        afoot (a political agent, or something done to a named political actor) in its
+        first sentence after the dateline, and that sentence holds a frame word (ordinary
+        crime included) or a death or injury by mishap ("a building collapsed, killing
+        five"); or when none does anywhere, no political word is written (``POLITICAL_WORDS``)
+        and most of its sentences hold a frame or topic word ("coach", "investors",
+        "firefighters")."""
+        sentences = [sent for sent in doc.sents
+                     if sent.text.strip() and sent.end_char > scope.filed]
+        if not sentences:
+            return None
+        lead = sentences[0]
+        in_lead = [e for e in events if e.sentence.start < lead.end_char]
+        setting = self.screens.setting(lead.text)
+        if self._lead_framed(doc, lead.text, in_lead) and \
+                not any(_political_event(e, scope=scope, setting=setting) for e in in_lead):
+            return setting
+        text = doc_text(doc)[scope.filed:]
+        if POLITICAL_WORDS.search(text):
+            return None
+        setting = self.screens.story_setting(text)
+        topical = sum(self.screens.topics.found(sent.text) for sent in sentences)
+        if topical < MIN_TOPICAL_SENTENCES or topical < len(sentences) * TOPICAL_SHARE or any(
+                _political_event(e, scope=scope, setting=setting) for e in events):
+            return None
+        return setting
+
+    def _lead_framed(self, doc: Doc, lead: str, in_lead: Sequence[Event]) -> bool:
+        """The lead holds a frame word, ordinary crime included, or a death by mishap."""
+        return self.screens.frames.found(lead) or self.screens.crime_frames.found(lead) or \
+            any(_caused_by_mishap(e, token_at(doc, e.trigger.start)) for e in in_lead)
+
+    def _not_political(self, event: Event, token: Token | None, *, story: Setting | None,
+                       scope: Scope) -> bool:
+        """A discarded sentence, a framed clause, or no political actor in a non-political
+        story (read with the story's setting and the sentence's own)."""
         if self.screens.sentence_discards.found(event.sentence.text):
             return True
-        if framed:
+        if self._framed(event, token, scope=scope):
             return True
-        return lead_framed and not _political_actor(event.source + event.target, filed=filed)
+        if (story is not None and story.services or self.screens.frames.found(
+                event.sentence.text)) and _rescue_work(event, token):
+            return True
+        if story is None:
+            return False
+        setting = story | self.screens.setting(event.sentence.text)
+        return not _political_actor(event.source + event.target, scope=scope, setting=setting)
 
     def _flag(self, event: Event, token: Token | None, published: dt.date | None) -> Event:
         future = historical = generic = False
@@ -275,10 +473,156 @@ def _before_the_news(date: EventDate, published: dt.date, background_days: int) 
     return date.value < published - dt.timedelta(days=background_days)
 
 
-def _political_actor(actors: Sequence[Actor], *, filed: int) -> bool:
-    """An actor of a political sector, outside the dateline (text before ``filed``)."""
-    return any(actor.sector in POLITICAL_SECTORS and actor.start >= filed
+def _political_event(event: Event, *, scope: Scope, setting: Setting) -> bool:
+    """Politics is afoot: a political agent acts, or something is done to a named political
+    actor ("police arrested an opposition mayor"; a country struck by a quake is a place)."""
+    return _political_actor(event.source, scope=scope, setting=setting, agent=True) or \
+        _political_actor(event.target, scope=scope, setting=setting, states=False)
+
+
+def _political_actor(actors: Sequence[Actor], *, scope: Scope, setting: Setting = Setting(),
+                     agent: bool = False, states: bool = True) -> bool:
+    """An actor of a political sector, outside the dateline, in the role ``setting`` gives
+    it. As an ``agent`` a state named by its demonym on an act counts too: "an Israeli air
+    strike hit a house" is Israel acting (``Scope.acting``), "the Japanese retailer
+    rejected" is not. Without ``states`` a country name does not count (what "struck
+    western Nepal" hit is a place)."""
+    return any(actor.start >= scope.filed and (states or actor.kind != "country")
+               and _political(actor, setting=setting,
+                              agent=agent and actor.start in scope.acting)
                for actor in flatten_actors(actors))
+
+
+def _political(actor: Actor, *, setting: Setting, agent: bool) -> bool:
+    """One actor's side: a political sector, or (an ``agent``) a state by its demonym."""
+    words = set(re.findall(r"[a-z]+", f"{actor.text} {actor.name or ''}".lower()))
+    if setting.teams and (words & SPORT_ROLES or actor.sector in STATE_SECTORS and (
+            actor.kind in ("country", "group") or not words & OFFICES)):
+        return False
+    if setting.criminals and ((actor.name or "").lower() in UNNAMED_ARMED or (
+            actor.sector in ("GOV", "MIL", "IGO", "NGO") and words & LAW_ENFORCEMENT)):
+        return False
+    if setting.services and actor.sector in ("GOV", "MIL", "IGO", "NGO") and (
+            words & PUBLIC_SERVICES or words <= UNNAMED_OFFICIALS):
+        return False
+    if _owned_name(actor):
+        return False
+    if actor.sector in POLITICAL_SECTORS:
+        return True
+    return agent and actor.sector is None and actor.kind == "group" and actor.reason is None \
+        and actor.country is not None and actor.country not in GROUP_CODES
+
+
+def _acting_states(events: Sequence[Event], doc: Doc) -> frozenset[int]:
+    """The offsets of demonyms that modify an event's own trigger word ("Israeli" in "an
+    Israeli air strike", "Russian shelling"): the state acts. A demonym on another noun
+    ("the Japanese retailer") names a nationality, not a state."""
+    triggers = {event.trigger.start for event in events}
+    return frozenset(
+        actor.start for event in events for actor in flatten_actors(event.source)
+        if (token := token_at(doc, actor.start)) is not None and token.head.idx in triggers)
+
+
+def _owned_name(actor: Actor) -> bool:
+    """ "Germany's Siemens", "Japan's Nippon Steel": an organisation that owes its
+    government sector to the country before it alone, its own name naming no state body."""
+    if actor.kind != "organisation" or actor.sector != "GOV" or "'s " not in actor.text:
+        return False
+    return not set(re.findall(r"[a-z]+", (actor.name or "").lower())) & STATE_BODIES
+
+
+def _caused_by_mishap(event: Event, token: Token | None) -> bool:
+    """A death, injury, blast or destruction that the sentence puts down to a mishap: a
+    natural or accidental cause ("a fire tore through the building, killing 46", "fires
+    swept through the town, burning homes", "killed by falling trees", "died in the
+    crash"), a vehicle or building that fails ("the roof collapsed, killing two", "were
+    killed when the bus overturned", "a tunnel caved in"), or a blast at a works ("an
+    explosion at a steel plant")."""
+    if token is None:
+        return False
+    if _structure_fails(token) or _works_blast(token):
+        return True
+    verbs = [token, *governing_heads(token, ("advcl", "conj", "xcomp", "relcl"))]
+    return any(_mishap_clause(verb, own=verb is token) for verb in verbs)
+
+
+def _mishap_clause(verb: Token, *, own: bool) -> bool:
+    """The clause of ``verb`` tells of a mishap: its verb (when it governs the harm, not is
+    it), its subject, its agent or a cause phrase ("in the fire"), or a "when" clause."""
+    if not own and verb.lemma_.lower() in MISHAP_VERBS:
+        return True
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and _mishap_noun(child):
+            return True
+        if child.dep_ in ("agent", "prep") and child.lower_ in CAUSE_PREPOSITIONS and any(
+                p.dep_ == "pobj" and (_mishap_noun(p) or _works_blast(p))
+                for p in child.children):
+            return True
+        if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("when", "as")
+                                         for m in child.children) \
+                and _mishap_clause(child, own=False):
+            return True
+    return False
+
+
+def _rescue_work(event: Event, token: Token | None) -> bool:
+    """In a disaster, an accident or an outbreak, rescuing and evacuating people and
+    declaring an emergency is rescue work by whoever does it ("the navy rescued 40
+    fishermen", "the mayor declared a state of emergency"), not aid between political
+    actors ("approved disaster assistance" stays)."""
+    if token is not None and token.lemma_.lower() in RESCUE_LEMMAS:
+        return True
+    return "emergency" in event.trigger.text.lower()
+
+
+def _structure_fails(verb: Token) -> bool:
+    """ "part of a road tunnel caved in", "the ferry sank": a building or vehicle that
+    fails is the subject of a trigger that is no act ("caved in" is no concession)."""
+    if verb.lemma_.lower() not in MISHAP_VERBS:
+        return False
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if verb.dep_ in ("acl", "relcl"):
+        subjects.append(verb.head)
+    for subject in subjects:
+        if any(noun.lemma_.lower() in STRUCTURES for noun in _noun_phrase(subject)):
+            return True
+    return False
+
+
+def _noun_phrase(noun: Token) -> list[Token]:
+    """A noun with the nouns of its "of" phrase and those it hangs from through
+    prepositions ("part of a road tunnel under construction": part, tunnel, construction)."""
+    nouns = [noun, *(p for prep in noun.children if prep.dep_ == "prep"
+                     for p in prep.children if p.dep_ == "pobj")]
+    current = noun
+    for _ in range(2):
+        if current.dep_ != "pobj" or current.head.dep_ != "prep":
+            break
+        current = current.head.head
+        nouns.append(current)
+    return nouns
+
+
+def _mishap_noun(noun: Token) -> bool:
+    """A cause that is no agent ("the blaze", "floodwaters", "the collapse"), unless a
+    modifier names who made it ("Israeli fire", "artillery fire", "the army's fire"; a
+    capitalised modifier inside the sentence is a name or a nationality)."""
+    if noun.lemma_.lower() not in MISHAP_CAUSES and noun.lower_ not in MISHAP_CAUSES:
+        return False
+    return not any(child.dep_ in ("amod", "compound", "poss", "nmod")
+                   and (child.pos_ == "PROPN" or child.lemma_.lower() in ARMED_MODIFIERS
+                        or child.text[:1].isupper() and not child.is_sent_start)
+                   for child in noun.children)
+
+
+def _works_blast(noun: Token) -> bool:
+    """ "an explosion at a steel plant", "a fire in a textile factory": a blast or fire at
+    a place of work is an industrial accident."""
+    if noun.lemma_.lower() not in WORKS_HAZARDS:
+        return False
+    return any(child.dep_ == "prep" and child.lower_ in ("at", "in", "inside")
+               and any(p.dep_ == "pobj" and p.lemma_.lower() in WORKS for p in child.children)
+               for child in noun.children)
 
 
 def _clause_heads(token: Token) -> list[Token]:
