@@ -34,6 +34,14 @@ def _flags(event) -> set[str]:
     ("The Gondor army arrested 40 opposition activists in March.", "arrested", "historical"),
     ("Armed gangs who raid villages in Gondor have displaced thousands.", "raid", "generic"),
     ("Gondor police routinely detain opposition activists.", "detain", "generic"),
+    ("Mordor troops have carried out near-daily air strikes in Gondor.", "strikes",
+     "generic"),
+    ("The war began in March. Orc fighters attacked Bree, killing 40 people.", "attacked",
+     "historical"),
+    ("Attacks on Gondor police have risen sharply since then.", "Attacks", "historical"),
+    ("More than 300 Arnor civilians have since been killed.", "killed", "historical"),
+    ("Gondor police have arrested 290 people since Mordor imposed the law.", "arrested",
+     "historical"),
 ])
 def test_screen_events_flags_what_did_not_happen(nlp, text, trigger, flag):
     events = [e for e in _events(nlp, text) if trigger in e.trigger.text]

@@ -13,11 +13,12 @@ flags), and unasserted events are left out of the output unless asked for:
 * ``hypothetical`` (added to extract_events' own): a purpose clause ("met on
   Saturday to coordinate", "marched to defend the vote");
 * ``generic``: habitual or generic present ("gangs who raid villages"), or
-  a frequency adverb ("routinely detains");
+  a frequency adverb or modifier ("routinely detains", "near-daily strikes");
 * ``historical``: a "since …"/"for N years" span on the trigger ("has fought
-  the government for 15 years", "killed since 2009"), or a date of its own
-  sentence more than ``background_days`` (14) before the publication day, or a
-  month or year that began before the publication month ("last month").
+  the government for 15 years", "killed since 2009", "have since been killed"),
+  or a date written for it (in its own sentence or carried from an earlier one of
+  its paragraph) more than ``background_days`` (14) before the publication day,
+  or a month or year that began before the publication month ("last month").
 
 **Not politics.** Disasters, accidents, industrial explosions, epidemics,
 sport, business and ordinary crime produce no event. A sentence matching a
@@ -63,6 +64,11 @@ PLANNED_MODIFIERS = frozenset({"planned", "upcoming", "proposed", "scheduled", "
                                "expected", "future", "next", "possible", "potential"})
 FREQUENCY_ADVERBS = frozenset({"often", "regularly", "routinely", "frequently", "usually",
                                "typically", "sometimes", "occasionally", "habitually"})
+# arcs from a noun trigger to the verb whose argument it is ("attacks have risen")
+NOUN_ARGUMENT_DEPS = ("nsubj", "nsubjpass", "dobj")
+# "near-daily strikes", "repeated incursions": a series, not one occurrence
+FREQUENCY_MODIFIERS = frozenset({"daily", "nightly", "weekly", "regular", "frequent",
+                                 "routine", "repeated", "recurrent", "persistent"})
 DURATION_UNITS = frozenset({"year", "years", "decade", "decades", "month", "months", "century"})
 # verbs whose infinitive complement is the act itself, not a purpose ("began to withdraw")
 MAIN_VERBS = frozenset({"begin", "start", "continue", "try", "attempt", "agree", "refuse",
@@ -80,9 +86,12 @@ POLITICAL_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "PTY", "LEG", "IGO", 
                                "REF", "REL", "ELI"})
 # "KATHMANDU, May 2 — ": where the article was filed, never an actor
 DATELINE = re.compile(r"\A\s*[A-Z][A-Z .'-]+(?:,[^\n—–]{0,60}?)?\s+[—–-]+\s")
-# dates resolve_dates found in the trigger's own sentence; a fallback (publication day, a
-# date carried from an earlier sentence) says nothing about when this event happened
-OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "same_sentence"})
+# dates resolve_dates found for the event in the text: in the trigger's own sentence, or
+# carried from an earlier sentence of the paragraph ("The war began when fighters attacked
+# southern Israel" after "on Oct. 7, 2023"); the publication day says nothing about when
+# this event happened
+WRITTEN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening",
+                           "same_sentence", "previous_event"})
 
 
 @dataclass(frozen=True)
@@ -224,7 +233,7 @@ class EventScreen:
         future = historical = generic = False
         hypothetical = event.hypothetical
         date = event.date
-        if date.value is not None and date.reason in OWN_DATES and published is not None:
+        if date.value is not None and date.reason in WRITTEN_DATES and published is not None:
             historical = _before_the_news(date, published, self.background_days)
         if token is not None:
             future = future or _planned(token)
@@ -289,10 +298,15 @@ SPEECH_QUAD_CLASSES = (1, 3)
 
 
 def _generic(token: Token) -> bool:
-    """Habitual or generic: "gangs who raid villages", "police routinely detain"."""
+    """Habitual or generic: "gangs who raid villages", "police routinely detain",
+    "near-daily strikes"."""
     heads = _clause_heads(token)
     if any(c.dep_ == "advmod" and c.lower_ in FREQUENCY_ADVERBS
            for head in heads for c in head.children):
+        return True
+    if token.pos_ == "NOUN" and any(
+            c.dep_ == "amod" and any(w.lower_ in FREQUENCY_MODIFIERS for w in c.subtree)
+            for c in token.children):
         return True
     if token.tag_ not in ("VBZ", "VBP") or token.lemma_.lower() in SPEECH_LEMMAS:
         return False
@@ -315,14 +329,33 @@ def _reported(token: Token) -> bool:
 
 
 def _duration(token: Token) -> bool:
-    """ "since 2009", "for more than 15 years": a span of time up to now, not an occurrence."""
-    for head in _clause_heads(token)[:2]:
-        for child in head.children:
-            if child.dep_ != "prep":
-                continue
-            if child.lower_ == "since":
-                return True
-            if child.lower_ == "for" and any(
-                    p.dep_ == "pobj" and p.lower_ in DURATION_UNITS for p in child.children):
-                return True
+    """ "since 2009", "for more than 15 years", "have since been killed", "have arrested
+    290 people since the law was imposed": a span of time up to now, not an occurrence.
+
+    A noun trigger is read through the verb it is an argument of ("Attacks on police
+    have risen sharply since then")."""
+    heads = _clause_heads(token)[:2]
+    if token.pos_ in ("NOUN", "PROPN") and token.dep_ in NOUN_ARGUMENT_DEPS:
+        heads.append(token.head)
+    return any(_spans_time(head) for head in heads)
+
+
+def _spans_time(head: Token) -> bool:
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "since":
+            return True
+        if child.dep_ == "prep" and child.lower_ == "for" and any(
+                p.dep_ == "pobj" and p.lower_ in DURATION_UNITS for p in child.children):
+            return True
+        if _perfect(head) and (
+                child.dep_ == "advmod" and child.lower_ == "since"
+                or child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since"
+                                                 for m in child.children)):
+            return True
     return False
+
+
+def _perfect(token: Token) -> bool:
+    """ "have arrested", "has been killed": the present perfect reaches up to now."""
+    return any(c.dep_ == "aux" and c.lemma_.lower() == "have" and c.tag_ in ("VBP", "VBZ")
+               for c in token.children)
