@@ -29,7 +29,8 @@ def _place(name: str, lat: float, lon: float) -> Place:
 
 OSGILIATH = _place("Osgiliath", 10.0, 20.0)
 MINAS_ITHIL = _place("Minas Ithil", 12.0, 22.0)
-TUESDAY = EventDate(dt.date(2024, 5, 7), "day", text="on Tuesday", start=0, end=10)
+TUESDAY = EventDate(dt.date(2024, 5, 7), "day", text="on Tuesday", start=0, end=10,
+                    reason="attached")
 
 
 def _events():
@@ -70,7 +71,7 @@ def test_merge_mentions_keeps_apart_what_the_text_sets_apart():
     exploded, attack, *_ = _events()
     elsewhere = dataclasses.replace(attack, location=MINAS_ITHIL)
     other_day = dataclasses.replace(attack, date=EventDate(dt.date(2024, 5, 1), "day",
-                                                           text="on May 1"))
+                                                           text="on May 1", reason="attached"))
     other_side = dataclasses.replace(exploded, source=(_actor("GON"),))
     other_mode = dataclasses.replace(attack, mode="abduct")
     hypothetical = dataclasses.replace(attack, hypothetical=True)
@@ -85,3 +86,36 @@ def test_merge_mentions_is_complete_link():
     near_second = dataclasses.replace(blasts, location=MINAS_ITHIL)
     events = merge_mentions([exploded, attack, near_second], article_id="a1")
     assert [len(e.mentions) for e in events] == [2, 1]
+
+
+def test_merge_mentions_only_the_own_sentence_dates_set_apart():
+    """A date carried from an earlier sentence, or the day a report came out, says
+    nothing about which occurrence a mention is ("By Wednesday the toll from the blasts
+    had risen")."""
+    exploded, _, blasts, *_ = _events()
+    for reason in ("previous_event", "reporting_date", "publication_date"):
+        later = dataclasses.replace(blasts, date=EventDate(
+            dt.date(2024, 5, 8), "day", text="Wednesday", start=100, end=109, reason=reason))
+        assert len(merge_mentions([exploded, later], article_id="a1")) == 1
+
+
+def test_merge_mentions_one_sentence_one_occurrence_whatever_its_actors():
+    """ "bombs exploded …, killing 19": a participle whose actors were read otherwise is
+    still the same occurrence; in another sentence they set it apart."""
+    exploded, attack, *_ = _events()
+    killing = dataclasses.replace(hand_event(TEXT, "killing"), source=(_actor("GON"),))
+    assert len(merge_mentions([exploded, killing], article_id="a1")) == 1
+    other_side = dataclasses.replace(attack, source=(_actor("GON"),))
+    assert len(merge_mentions([dataclasses.replace(exploded, source=(_actor("ARN", "REB"),)),
+                               other_side], article_id="a1")) == 2
+
+
+def test_merge_mentions_one_operation_raids_arrests_and_seizes():
+    text = "Gondor police arrested 17 people in raids on Tuesday. Officers seized 11 boats."
+    arrested, raids, seized = (dataclasses.replace(hand_event(text, word, kind="COERCE"),
+                                                   mode=mode)
+                               for word, mode in (("arrested", "arrest"), ("raids", "raid"),
+                                                  ("seized", "seize")))
+    assert len(merge_mentions([arrested, raids, seized], article_id="a1")) == 1
+    curfew = dataclasses.replace(seized, mode="curfew")
+    assert len(merge_mentions([arrested, curfew], article_id="a1")) == 2

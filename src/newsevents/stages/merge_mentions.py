@@ -7,15 +7,17 @@ of one occurrence within an article and builds one Event from them.
 
 Two mentions can be one occurrence when nothing says they are not: the same
 type and assertion status, no two different modes (a blast is not a
-kidnapping), no actors on either side that cannot be the same (another
+kidnapping; a raid, its arrests and its seizures are one operation), in
+different sentences no actors on either side that cannot be the same (another
 country, or the opposition rather than the government), a speaker of its
 own for statements in different sentences, no two different
-dates written in the text for them (a date that belongs to another event of
-the sentence does not count), and no two specific places further apart than
-``max_km``. A mention joins the first group (in text order) with
-every member of which it is compatible, so chains of weak similarity do not
-grow into one event; an indefinite noun ("a shoot-out", "two more attacks")
-starts a group of its own, a definite one ("the blast") refers back.
+dates their own sentences state for them (a date that belongs to another event
+of the sentence, one carried from an earlier sentence or a reporting day does
+not count), and no two specific places further apart than ``max_km``. A
+mention joins the first group (in text order) with every member of which it
+is compatible, so chains of weak similarity do not grow into one event; an
+indefinite noun ("a shoot-out", "two more attacks") starts a group of its own,
+a definite one ("the blast") refers back.
 
 The merged event takes each field from the best evidence among its mentions,
 never a sum: type, trigger and sentence from the most confident mention;
@@ -42,6 +44,13 @@ MAX_KM = 50.0
 FEATURE_RANK = {"city": 4, "district": 3, "admin1": 2, "region": 1, "country": 0}
 SPECIFIC_FEATURES = frozenset({"city", "district"})
 PRECISION_RANK = {"day": 3, "week": 2, "month": 1, "year": 0}
+# one police operation raids, arrests and seizes ("arrested 17 people in coordinated raids
+# …; officers seized 11 boats"): COERCE modes that do not tell occurrences apart
+OPERATION_MODES = frozenset({"arrest", "raid", "seize"})
+# dates resolve_dates read in the event's own sentence for it, and those of them tied to
+# the trigger itself
+OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "same_sentence"})
+TIED_DATES = frozenset({"attached", "attached_reporting"})
 INDEFINITE_DETERMINERS = frozenset({"a", "an", "another", "new", "fresh", "second", "further"})
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 
@@ -115,16 +124,23 @@ def _borrowed_dates(events: Sequence[Event]) -> set[int]:
 
     "condemned on Tuesday an attack …, where gunmen killed three on Sunday":
     the attack gets Tuesday from the condemnation it is the object of, so
-    its date does not tell it apart from the killing on Sunday.
+    its date does not tell it apart from the killing on Sunday. A date is
+    shared so when events of different types read it and one of them has it
+    tied to its trigger; two events that both only take the sentence's date
+    ("the strike hit the village on Thursday as residents gathered") keep it.
     """
-    dated: dict[tuple[int, int, int | None], set[str]] = {}
+    types: dict[tuple[int, int, int | None], set[str]] = {}
+    tied: set[tuple[int, int, int | None]] = set()
     for event in events:
         if event.date.text and event.date.start is not None:
             key = (event.sentence.start, event.date.start, event.date.end)
-            dated.setdefault(key, set()).add(event.type)
+            types.setdefault(key, set()).add(event.type)
+            if event.date.reason in TIED_DATES:
+                tied.add(key)
     return {id(event) for event in events
             if event.date.text and event.date.start is not None
-            and len(dated[(event.sentence.start, event.date.start, event.date.end)]) > 1}
+            and (key := (event.sentence.start, event.date.start, event.date.end)) in tied
+            and len(types[key]) > 1}
 
 
 def _flags(event: Event) -> tuple[bool, ...]:
@@ -153,9 +169,12 @@ def _same_side(x: tuple[str | None, str | None], y: tuple[str | None, str | None
 
 
 def _written_date(event: Event, borrowed: set[int]) -> EventDate | None:
-    """The event's date when the text states it for this event, not a fallback."""
+    """The event's date when its own sentence states it for this event, not a fallback
+    (the publication day, a date carried from an earlier sentence, the day a statement
+    was reported)."""
     date = event.date
-    if date.value is None or not date.text or id(event) in borrowed:
+    if date.value is None or not date.text or id(event) in borrowed \
+            or date.reason not in OWN_DATES:
         return None
     return date
 
@@ -171,9 +190,13 @@ def _compatible(a: Event, b: Event, max_km: float, borrowed: set[int]) -> bool:
     """Nothing in the two mentions says they are different occurrences."""
     if a.type != b.type or _flags(a) != _flags(b):
         return False
-    if a.mode and b.mode and a.mode != b.mode:
+    if a.mode and b.mode and a.mode != b.mode and not (
+            a.mode in OPERATION_MODES and b.mode in OPERATION_MODES):
         return False
-    if _disjoint(a.source, b.source) or _disjoint(a.target, b.target):
+    if a.sentence != b.sentence and (
+            _disjoint(a.source, b.source) or _disjoint(a.target, b.target)):
+        # within one sentence the same type is one occurrence however its participles'
+        # actors were read ("bombs exploded …, killing 19 and wounding 41")
         return False
     if a.type not in OCCURRENCE_TYPES and a.sentence != b.sentence and not (
             a.source and b.source):
@@ -215,10 +238,18 @@ def _place_rank(event: Event, head: Event) -> float | None:
 
 
 def _date_rank(event: Event, borrowed: set[int]) -> float | None:
+    """A date its own sentence states for the event first, then one carried from an
+    earlier sentence, then a fallback (publication or reporting day); the most precise
+    first within each."""
     date = event.date
     if date.value is None:
         return None
-    written = 10 if _written_date(event, borrowed) else 0
+    if _written_date(event, borrowed):
+        written = 20
+    elif date.text and id(event) not in borrowed and date.reason == "previous_event":
+        written = 10
+    else:
+        written = 0
     return written + PRECISION_RANK.get(date.precision or "", -1)
 
 
