@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
 from _builders import hand_event
 
+from newsevents.pipeline import process
 from newsevents.stages.merge_mentions import merge_mentions
-from newsevents.types import Actor, EventDate, Place, Size
+from newsevents.types import Actor, Article, EventDate, Place, Size
 
 TEXT = ("Two car bombs exploded in Osgiliath on Tuesday, killing 19 people. "
         "Arnor rebels said they carried out the attack. "
@@ -119,3 +121,21 @@ def test_merge_mentions_one_operation_raids_arrests_and_seizes():
     assert len(merge_mentions([arrested, raids, seized], article_id="a1")) == 1
     curfew = dataclasses.replace(seized, mode="curfew")
     assert len(merge_mentions([arrested, curfew], article_id="a1")) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Orc raiders stormed a police post in Bree on Friday, killing six policemen in a "
+     "gunfight. The Gondor government condemned what it called \"a cowardly assault on "
+     "the defenders of the nation\".", 1),
+    ("Orc raiders attacked a police post in Bree on Friday. Two more attacks hit villages "
+     "near Minas Tirith on Saturday.", 2),
+])
+def test_merge_mentions_indefinite_nouns_that_name_the_told_occurrence(nlp, text,
+                                                                        occurrences):
+    """A noun in the sentence of its occurrence, or quoted as what it was called, names
+    that occurrence; elsewhere "two more attacks" are others."""
+    article = Article(id="t", text=text, published=dt.date(2024, 11, 20))
+    (result,) = list(process([article], nlp=nlp))
+    assert len([e for e in result.events if e.type == "ASSAULT"]) == occurrences, [
+        [m.trigger.text for m in e.mentions] for e in result.events]

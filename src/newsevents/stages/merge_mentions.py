@@ -53,6 +53,9 @@ OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "sa
 TIED_DATES = frozenset({"attached", "attached_reporting"})
 INDEFINITE_DETERMINERS = frozenset({"a", "an", "another", "new", "fresh", "second", "further"})
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+QUOTE_MARKS = frozenset({'"', "“", "”"})
+# verbs that name what was already told ("what it called a cowardly assault")
+NAMING_VERBS = frozenset({"call", "describe", "term", "label", "brand", "dub"})
 
 
 @Language.factory(
@@ -85,8 +88,10 @@ class MentionMerger:
 
 def _introduces(token: Token) -> bool:
     """An indefinite noun ("a shoot-out", "two more attacks") brings in a new occurrence;
-    a definite one ("the blast", "these attacks") refers back."""
-    if token.pos_ != "NOUN":
+    a definite one ("the blast", "these attacks") refers back, and so does a description
+    of one already told ("condemned the attack as 'an assault on democracy'", "what it
+    called 'a cowardly assault'")."""
+    if token.pos_ != "NOUN" or _describes(token):
         return False
     children = list(token.children)
     if any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE_DETERMINERS | {"its", "their"}
@@ -97,19 +102,36 @@ def _introduces(token: Token) -> bool:
                or c.dep_ == "nummod" for c in children)
 
 
+def _describes(token: Token) -> bool:
+    """The noun is quoted, or the predicate of "as" or of a naming verb."""
+    sentence = token.sent
+    before = token.doc[sentence.start:token.i]
+    if sum(t.text in QUOTE_MARKS for t in before) % 2 == 1:
+        return True
+    if token.dep_ == "pobj" and token.head.lower_ == "as":
+        return True
+    return token.dep_ in ("oprd", "attr", "dobj", "ccomp") \
+        and token.head.lemma_.lower() in NAMING_VERBS
+
+
 def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = MAX_KM,
                    new: set[int] | None = None) -> list[Event]:
     """Group the events of one article by occurrence and merge each group.
 
     ``new`` holds the ``id()`` of mentions that introduce an occurrence of
-    their own ("a shoot-out", "two more attacks"): they start a group.
+    their own ("a shoot-out", "two more attacks"): they start a group, unless a
+    group already has a mention in their sentence.
     """
     groups: list[list[Event]] = []
     borrowed = _borrowed_dates(events)
     for event in sorted(events, key=lambda e: (e.trigger.start, e.trigger.end)):
-        group = None if new and id(event) in new else next(
-            (g for g in groups if all(_compatible(member, event, max_km, borrowed)
-                                      for member in g)), None)
+        fitting = (g for g in groups
+                   if all(_compatible(member, event, max_km, borrowed) for member in g))
+        if new and id(event) in new:
+            # "killing six policemen in a gunfight": told in the sentence that tells the
+            # occurrence, an indefinite noun names it rather than another one
+            fitting = (g for g in fitting if any(m.sentence == event.sentence for m in g))
+        group = next(fitting, None)
         if group is None:
             groups.append([event])
         else:
