@@ -29,6 +29,8 @@ def _flags(event) -> set[str]:
 @pytest.mark.parametrize(("text", "trigger", "flag"), [
     ("The Gondor government will impose sanctions on Mordor next week.", "impose", "future"),
     ("Gondor's foreign minister is due to visit Arnor in December.", "visit", "future"),
+    ("Gondor's foreign minister is due to travel to Arnor on Sunday for talks.", "travel",
+     "future"),
     ("Arnor rebels have fought the Gondor government for more than 15 years.", "fought",
      "historical"),
     ("The Gondor army arrested 40 opposition activists in March.", "arrested", "historical"),

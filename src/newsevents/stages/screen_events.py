@@ -48,6 +48,7 @@ from newsevents.stages.common import (
     COMPLEMENT_DEPS,
     doc_text,
     governing_heads,
+    span_of,
 )
 from newsevents.types import Actor, Event, EventDate, flatten_actors
 
@@ -183,7 +184,6 @@ class EventScreen:
             return doc
         article = doc._.article
         published = article.published if article is not None else None
-        tokens = {token.idx: token for token in doc}
         dateline = DATELINE.match(text)
         filed = dateline.end() if dateline else 0
         framed = [self._framed(event, filed=filed) for event in events]
@@ -193,7 +193,7 @@ class EventScreen:
             if self._not_political(event, framed=is_framed, lead_framed=lead_framed,
                                    filed=filed):
                 continue
-            token = tokens.get(event.trigger.start)
+            token = _trigger_head(doc, event)
             kept.append(self._flag(event, token, published))
         doc._.events = kept
         return doc
@@ -242,6 +242,13 @@ class EventScreen:
             historical = historical or _duration(token)
         return replace(event, future=future, hypothetical=hypothetical, generic=generic,
                        historical=historical)
+
+
+def _trigger_head(doc: Doc, event: Event) -> Token | None:
+    """The word the trigger's phrase hangs from: "travel" in "is due to travel to",
+    whose first word "to" would hide the schedule governing it."""
+    span = span_of(doc, event.trigger)
+    return span.root if span is not None and len(span) else None
 
 
 def _before_the_news(date: EventDate, published: dt.date, background_days: int) -> bool:
