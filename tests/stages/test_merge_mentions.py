@@ -139,3 +139,24 @@ def test_merge_mentions_indefinite_nouns_that_name_the_told_occurrence(nlp, text
     (result,) = list(process([article], nlp=nlp))
     assert len([e for e in result.events if e.type == "ASSAULT"]) == occurrences, [
         [m.trigger.text for m in e.mentions] for e in result.events]
+
+
+def test_merge_mentions_an_attacks_targets_differ_by_country_not_sector():
+    exploded, attack, *_ = _events()
+    hospital = dataclasses.replace(exploded, target=(_actor("GON", "HLH"),))
+    people = dataclasses.replace(attack, target=(_actor("GON", "CVL"),))
+    assert len(merge_mentions([hospital, people], article_id="a1")) == 1
+    abroad = dataclasses.replace(attack, target=(_actor("ARN", "CVL"),))
+    assert len(merge_mentions([hospital, abroad], article_id="a1")) == 2
+
+
+def test_merge_mentions_what_a_response_is_about_alone_is_no_report():
+    """ "rejected the protest" with no protest told: the object of a response names an
+    occurrence reported before the article, not one of its own."""
+    _, _, blasts, condemned, _ = _events()
+    events = merge_mentions([blasts, condemned], article_id="a1", answered={id(blasts)})
+    assert [e.type for e in events] == ["ACCUSE"]
+    exploded = _events()[0]
+    events = merge_mentions([exploded, blasts, condemned], article_id="a1",
+                            answered={id(blasts)})
+    assert [(e.type, len(e.mentions)) for e in events] == [("ASSAULT", 2), ("ACCUSE", 1)]

@@ -38,8 +38,8 @@ def _flags(event) -> set[str]:
     ("Gondor police routinely detain opposition activists.", "detain", "generic"),
     ("Mordor troops have carried out near-daily air strikes in Gondor.", "strikes",
      "generic"),
-    ("The war began in March. Orc fighters attacked Bree, killing 40 people.", "attacked",
-     "historical"),
+    ("Orc raiders attacked Bree on 9 May 2020, killing 12. Orc fighters also burned homes "
+     "in the Gondor town.", "burned", "historical"),
     ("Attacks on Gondor police have risen sharply since then.", "Attacks", "historical"),
     ("More than 300 Arnor civilians have since been killed.", "killed", "historical"),
     ("Gondor police have arrested 290 people since Mordor imposed the law.", "arrested",

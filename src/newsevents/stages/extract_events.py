@@ -86,6 +86,8 @@ DOCUMENT_NOUNS = frozenset({"resolution", "statement", "report", "declaration", 
 # "alarmed by", "troubled about": the preposition of what a feeling is about.
 EXPERIENCER_PREPS = frozenset({"by", "about", "at", "over"})
 LEGAL_MODES = frozenset({"sue", "convict"})
+# "armed with rifles", "equipped with drones": what someone carries, not an act of aid
+EQUIPPING_LEMMAS = frozenset({"arm", "equip"})
 # Possessives that make the speaker the owner in reported speech ("its fighters").
 OWN_POSSESSIVES = frozenset({"our", "my", "its", "their"})
 # Prepositions of the event a passive happened in ("killed in the shelling").
@@ -332,6 +334,8 @@ class EventExtractor:
         objects += [conj for o in objects for conj in o.conjuncts]
         for trigger in triggers:
             if trigger.particle and trigger.particle not in particles:
+                continue
+            if _carried(token, trigger) or _equipped(token, trigger):
                 continue
             if trigger.objects:
                 hit = next((o for o in objects if _object_matches(o, trigger.objects)), None)
@@ -925,6 +929,24 @@ def _refers_back(token: Token, event: Event) -> bool:
     specific = any(child.dep_ in ("nummod", "compound", "amod") or child.ent_type_ == "DATE"
                    for child in token.children)
     return definite and not specific
+
+
+def _carried(token: Token, trigger: Trigger) -> bool:
+    """ "The injured were flown to Mogadishu", "flew 18 tonnes of food to Mirebalais":
+    a journey verb with a passive subject or a load is transport, not a visit."""
+    if trigger.mode != "visit" or not trigger.particle:
+        return False
+    return any(c.dep_ in ("nsubjpass", "auxpass", "dobj") for c in token.children)
+
+
+def _equipped(token: Token, trigger: Trigger) -> bool:
+    """ "Militants armed with rifles", "a vessel armed with a cannon": a participle that
+    says what someone carries, not that anyone armed them (no agent, no perfect)."""
+    if token.lemma_.lower() not in EQUIPPING_LEMMAS or trigger.type != "AID":
+        return False
+    return token.tag_ == "VBN" and not any(
+        c.dep_ == "agent" or (c.dep_ == "aux" and c.lemma_.lower() == "have")
+        for c in token.children)
 
 
 def _object_matches(token: Token, wanted: frozenset[str]) -> bool:

@@ -35,7 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from newsevents.kb.gazetteer import haversine_km
-from newsevents.stages.common import OCCURRENCE_TYPES
+from newsevents.stages.common import OCCURRENCE_TYPES, doc_text
 from newsevents.types import Actor, Event, EventDate, Mention, Place, Size, flatten_actors
 
 FACTORY = "newsevents_merge_mentions_v1"
@@ -53,9 +53,13 @@ OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "sa
 TIED_DATES = frozenset({"attached", "attached_reporting"})
 INDEFINITE_DETERMINERS = frozenset({"a", "an", "another", "new", "fresh", "second", "further"})
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+# verbal responses whose object may be an occurrence ("rejected the protest")
+RESPONSE_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"})
 QUOTE_MARKS = frozenset({'"', "“", "”"})
 # verbs that name what was already told ("what it called a cowardly assault")
-NAMING_VERBS = frozenset({"call", "describe", "term", "label", "brand", "dub"})
+NAMING_VERBS = frozenset({"call", "calls", "called", "calling", "describe", "describes",
+                          "described", "describing", "term", "termed", "label", "labelled",
+                          "labeled", "brand", "branded", "dub", "dubbed"})
 
 
 @Language.factory(
@@ -79,19 +83,34 @@ class MentionMerger:
         article_id = article.id if article is not None else "doc"
         events = doc._.events or ()
         tokens = {token.idx: token for token in doc}
-        new = {id(event) for event in events
-               if event.trigger.start in tokens and _introduces(tokens[event.trigger.start])}
+        text = doc_text(doc)
+        new = {id(event) for event in events if event.trigger.start in tokens and _introduces(
+            tokens[event.trigger.start], text[event.sentence.start:event.trigger.start])}
+        responses = {tokens[e.trigger.start].i for e in events
+                     if e.type in RESPONSE_TYPES and e.trigger.start in tokens}
+        answered = {id(event) for event in events if event.trigger.start in tokens
+                    and _answered(tokens[event.trigger.start], responses)}
         doc._.events = merge_mentions(events, article_id=article_id, max_km=self.max_km,
-                                      new=new)
+                                      new=new, answered=answered)
         return doc
 
 
-def _introduces(token: Token) -> bool:
+def _answered(token: Token, responses: set[int]) -> bool:
+    """ "rejected the protest", "condemned the arrests": a definite noun that a response
+    is about names an occurrence told elsewhere, not one reported here."""
+    if token.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS
+                                       for c in token.children):
+        return False
+    head = token.head.head if token.dep_ == "pobj" else token.head
+    return token.dep_ in ("dobj", "pobj") and head.i in responses
+
+
+def _introduces(token: Token, before: str) -> bool:
     """An indefinite noun ("a shoot-out", "two more attacks") brings in a new occurrence;
     a definite one ("the blast", "these attacks") refers back, and so does a description
     of one already told ("condemned the attack as 'an assault on democracy'", "what it
     called 'a cowardly assault'")."""
-    if token.pos_ != "NOUN" or _describes(token):
+    if token.pos_ != "NOUN" or _describes(token, before):
         return False
     children = list(token.children)
     if any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE_DETERMINERS | {"its", "their"}
@@ -102,20 +121,19 @@ def _introduces(token: Token) -> bool:
                or c.dep_ == "nummod" for c in children)
 
 
-def _describes(token: Token) -> bool:
-    """The noun is quoted, or the predicate of "as" or of a naming verb."""
-    sentence = token.sent
-    before = token.doc[sentence.start:token.i]
-    if sum(t.text in QUOTE_MARKS for t in before) % 2 == 1:
+def _describes(token: Token, before: str) -> bool:
+    """The noun is quoted (``before`` is its sentence's text up to it), or the predicate
+    of "as" or of a naming verb."""
+    if sum(before.count(mark) for mark in QUOTE_MARKS) % 2 == 1:
         return True
     if token.dep_ == "pobj" and token.head.lower_ == "as":
         return True
-    return token.dep_ in ("oprd", "attr", "dobj", "ccomp") \
-        and token.head.lemma_.lower() in NAMING_VERBS
+    return token.dep_ in ("oprd", "attr", "dobj", "ccomp") and token.head.lower_ in NAMING_VERBS
 
 
 def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = MAX_KM,
-                   new: set[int] | None = None) -> list[Event]:
+                   new: set[int] | None = None,
+                   answered: set[int] | None = None) -> list[Event]:
     """Group the events of one article by occurrence and merge each group.
 
     ``new`` holds the ``id()`` of mentions that introduce an occurrence of
@@ -136,6 +154,8 @@ def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = 
             groups.append([event])
         else:
             group.append(event)
+    # what a response is about, told nowhere else, was reported before this article
+    groups = [g for g in groups if not (answered and all(id(m) in answered for m in g))]
     return [replace(_merge(group, borrowed), id=f"{article_id}-e{number}",
                     article_id=article_id)
             for number, group in enumerate(groups, start=1)]
@@ -174,20 +194,22 @@ def _identities(actors: Sequence[Actor]) -> set[tuple[str | None, str | None]]:
             if actor.country or actor.sector}
 
 
-def _disjoint(a: Sequence[Actor], b: Sequence[Actor]) -> bool:
+def _disjoint(a: Sequence[Actor], b: Sequence[Actor], *, sectors: bool = True) -> bool:
     """Both sides name someone, and no one on one side can be someone on the other
-    (another country, or the same country's opposition rather than its government)."""
+    (another country, or, with ``sectors``, the same country's opposition rather than
+    its government)."""
     first, second = _identities(a), _identities(b)
     if not first or not second:
         return False
-    return not any(_same_side(x, y) for x in first for y in second)
+    return not any(_same_side(x, y, sectors=sectors) for x in first for y in second)
 
 
-def _same_side(x: tuple[str | None, str | None], y: tuple[str | None, str | None]) -> bool:
+def _same_side(x: tuple[str | None, str | None], y: tuple[str | None, str | None], *,
+               sectors: bool) -> bool:
     (country_x, sector_x), (country_y, sector_y) = x, y
     if country_x and country_y and country_x != country_y:
         return False
-    return not (sector_x and sector_y and sector_x != sector_y)
+    return not (sectors and sector_x and sector_y and sector_x != sector_y)
 
 
 def _written_date(event: Event, borrowed: set[int]) -> EventDate | None:
@@ -216,7 +238,10 @@ def _compatible(a: Event, b: Event, max_km: float, borrowed: set[int]) -> bool:
             a.mode in OPERATION_MODES and b.mode in OPERATION_MODES):
         return False
     if a.sentence != b.sentence and (
-            _disjoint(a.source, b.source) or _disjoint(a.target, b.target)):
+            _disjoint(a.source, b.source)
+            # one attack or raid hits a hospital and the people in it: its targets differ
+            # by country, not by sector
+            or _disjoint(a.target, b.target, sectors=a.type not in OCCURRENCE_TYPES)):
         # within one sentence the same type is one occurrence however its participles'
         # actors were read ("bombs exploded …, killing 19 and wounding 41")
         return False

@@ -87,12 +87,16 @@ POLITICAL_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "PTY", "LEG", "IGO", 
                                "REF", "REL", "ELI"})
 # "KATHMANDU, May 2 — ": where the article was filed, never an actor
 DATELINE = re.compile(r"\A\s*[A-Z][A-Z .'-]+(?:,[^\n—–]{0,60}?)?\s+[—–-]+\s")
-# dates resolve_dates found for the event in the text: in the trigger's own sentence, or
-# carried from an earlier sentence of the paragraph ("The war began when fighters attacked
-# southern Israel" after "on Oct. 7, 2023"); the publication day says nothing about when
-# this event happened
-WRITTEN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening",
-                           "same_sentence", "previous_event"})
+# dates resolve_dates found in the trigger's own sentence; a fallback (publication day, a
+# date carried from an earlier sentence) says nothing about when this event happened
+OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "same_sentence"})
+# a date carried from an earlier sentence of the paragraph ("More than 25,000 have been
+# killed since Oct. 7. The war began when fighters attacked southern Israel") dates a later
+# event when an earlier event had it in its own sentence (not a reporting date), and it is
+# not part of a name ("the Unaizah May 4", a boat) or of what a noun names ("its 1951
+# treaty"), nor, when only the sentence held it, of a clause inside the sentence
+TIED_DATES = frozenset({"attached", "sentence_opening", "same_sentence"})
+NAME_DEPS = frozenset({"appos", "compound", "nmod", "nummod"})
 
 
 @dataclass(frozen=True)
@@ -188,13 +192,14 @@ class EventScreen:
         filed = dateline.end() if dateline else 0
         framed = [self._framed(event, filed=filed) for event in events]
         lead_framed = self._lead_framed(doc, events, filed=filed)
+        points = _time_points(doc, events)
         kept = []
         for event, is_framed in zip(events, framed):
             if self._not_political(event, framed=is_framed, lead_framed=lead_framed,
                                    filed=filed):
                 continue
             token = _trigger_head(doc, event)
-            kept.append(self._flag(event, token, published))
+            kept.append(self._flag(event, token, published, points))
         doc._.events = kept
         return doc
 
@@ -229,11 +234,14 @@ class EventScreen:
             return True
         return lead_framed and not _political_actor(event.source + event.target, filed=filed)
 
-    def _flag(self, event: Event, token: Token | None, published: dt.date | None) -> Event:
+    def _flag(self, event: Event, token: Token | None, published: dt.date | None,
+              points: set[tuple[int, int]]) -> Event:
         future = historical = generic = False
         hypothetical = event.hypothetical
         date = event.date
-        if date.value is not None and date.reason in WRITTEN_DATES and published is not None:
+        written = date.reason in OWN_DATES or (
+            date.reason == "previous_event" and (date.start, date.end) in points)
+        if written and date.value is not None and published is not None:
             historical = _before_the_news(date, published, self.background_days)
         if token is not None:
             future = future or _planned(token)
@@ -249,6 +257,33 @@ def _trigger_head(doc: Doc, event: Event) -> Token | None:
     whose first word "to" would hide the schedule governing it."""
     span = span_of(doc, event.trigger)
     return span.root if span is not None and len(span) else None
+
+
+def _time_points(doc: Doc, events: Sequence[Event]) -> set[tuple[int, int]]:
+    """Character spans of the dates events had in their own sentence, but not a date
+    that is part of a name ("the Unaizah May 4", a boat)."""
+    points = set()
+    for event in events:
+        date = event.date
+        if date.reason not in TIED_DATES or date.start is None or date.end is None:
+            continue
+        span = doc.char_span(date.start, date.end, alignment_mode="expand")
+        if span is None or span.root.dep_ in NAME_DEPS:
+            continue
+        if date.reason == "same_sentence" and not _in_main_clause(span.root):
+            continue
+        points.add((date.start, date.end))
+    return points
+
+
+def _in_main_clause(token: Token) -> bool:
+    """The first verb above the date is its sentence's main verb ("have been killed since
+    Oct. 7"), not a clause inside it ("who was accused of organising a vote in 2020",
+    "since fighting began in October 2023")."""
+    for head in token.ancestors:
+        if head.pos_ in ("VERB", "AUX"):
+            return head.dep_ == "ROOT"
+    return False
 
 
 def _before_the_news(date: EventDate, published: dt.date, background_days: int) -> bool:
