@@ -299,3 +299,12 @@ def test_extract_events_carried_and_equipped_are_not_visits_or_aid(code, text, e
     """A journey verb with a passive subject or a load is transport; "armed with" says
     what someone carries."""
     assert [e.trigger.text for e in _events(code(text), event_type)] == expected
+
+
+def test_extract_events_what_a_refusal_governs_is_not_done(code):
+    """ "ruled out supplying the missiles": the supply is not asserted (the gerund is
+    also parsed as an adverbial clause of "ruled")."""
+    doc = code("The Gondor chancellor ruled out supplying the missiles to Arnor.")
+    aid = _events(doc, "AID")
+    assert aid and all(e.negated for e in aid)
+    assert _events(doc, "REJECT")

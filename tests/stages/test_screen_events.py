@@ -36,6 +36,7 @@ def _flags(event) -> set[str]:
     ("The Gondor army arrested 40 opposition activists in March.", "arrested", "historical"),
     ("Armed gangs who raid villages in Gondor have displaced thousands.", "raid", "generic"),
     ("Gondor police routinely detain opposition activists.", "detain", "generic"),
+    ("Gondor has closed its border crossing with Arnor several times.", "closed", "generic"),
     ("Mordor troops have carried out near-daily air strikes in Gondor.", "strikes",
      "generic"),
     ("Orc raiders attacked Bree on 9 May 2020, killing 12. Orc fighters also burned homes "

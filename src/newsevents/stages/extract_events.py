@@ -70,7 +70,9 @@ HYPOTHETICAL_HEADS = {
     "attempt", "warn", "expect", "mull", "weigh", "agree", "commit", "decide", "willing",
     "prepared", "ready", "urge", "ask", "call", "demand", "appeal", "press",
 }
-REFUSAL_HEADS = {"refuse", "decline", "reject", "fail"}
+REFUSAL_HEADS = {"refuse", "decline", "reject", "fail", "oppose", "avoid", "resist"}
+# phrasal refusals: "ruled out supplying the missiles"
+REFUSAL_PHRASES = {("rule", "out")}
 # Dependencies of a word that stands where a noun does.
 NOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "appos"})
 # Prepositions that cite an existing agreement or measure rather than report one
@@ -388,8 +390,7 @@ class EventExtractor:
         if trigger.type == "PROTEST" and not target:
             target = self._protested_government(token, source, actors)
         negated = is_negated(token) or _has_negative_prefix(token) or (
-            token.dep_ == "xcomp" and (is_negated(token.head)
-                                       or token.head.lemma_.lower() in REFUSAL_HEADS))
+            token.dep_ == "xcomp" and is_negated(token.head)) or _refused(token)
         # "accused Minsk of using migrants as a weapon": the act alleged is not asserted
         hypothetical = self._is_hypothetical(token) or _is_alleged(token)
         cameo = self._cameo(trigger)
@@ -896,6 +897,21 @@ def _is_alleged(token: Token) -> bool:
     if current.dep_ not in ("pobj", "pcomp") or current.head.lower_ not in ALLEGATION_PREPS:
         return False
     return current.head.head.lemma_.lower() in ALLEGATION_VERBS
+
+
+def _refused(token: Token) -> bool:
+    """The complement of a refusal: "refused to meet", "ruled out supplying the missiles"
+    (the gerund is also parsed as an adverbial clause)."""
+    complement = token.dep_ == "xcomp" or (token.tag_ == "VBG"
+                                           and token.dep_ in ("dobj", "advcl"))
+    return complement and _refusal(token.head)
+
+
+def _refusal(token: Token) -> bool:
+    """ "refused", "opposes", "ruled out": what it governs is not done."""
+    lemma = token.lemma_.lower()
+    return lemma in REFUSAL_HEADS or any(
+        (lemma, c.lower_) in REFUSAL_PHRASES for c in token.children if c.dep_ == "prt")
 
 
 def _denied(token: Token) -> bool:

@@ -64,7 +64,13 @@ SCHEDULE_HEADS = frozenset({"due", "set", "scheduled", "expected", "plan", "plan
 PLANNED_MODIFIERS = frozenset({"planned", "upcoming", "proposed", "scheduled", "forthcoming",
                                "expected", "future", "next", "possible", "potential"})
 FREQUENCY_ADVERBS = frozenset({"often", "regularly", "routinely", "frequently", "usually",
-                               "typically", "sometimes", "occasionally", "habitually"})
+                               "typically", "sometimes", "occasionally", "habitually",
+                               "repeatedly", "constantly", "daily"})
+# "several times", "every day": a noun of recurrence with a quantifier
+RECURRENCE_NOUNS = frozenset({"time", "times", "day", "days", "week", "weeks", "night",
+                              "nights"})
+RECURRENCE_QUANTIFIERS = frozenset({"several", "many", "multiple", "numerous", "every",
+                                    "each", "countless"})
 # arcs from a noun trigger to the verb whose argument it is ("attacks have risen")
 NOUN_ARGUMENT_DEPS = ("nsubj", "nsubjpass", "dobj")
 # "near-daily strikes", "repeated incursions": a series, not one occurrence
@@ -341,9 +347,9 @@ SPEECH_QUAD_CLASSES = (1, 3)
 
 def _generic(token: Token) -> bool:
     """Habitual or generic: "gangs who raid villages", "police routinely detain",
-    "near-daily strikes"."""
+    "closed the border several times", "near-daily strikes"."""
     heads = _clause_heads(token)
-    if any(c.dep_ == "advmod" and c.lower_ in FREQUENCY_ADVERBS
+    if any(c.dep_ == "advmod" and c.lower_ in FREQUENCY_ADVERBS or _recurrence(c)
            for head in heads for c in head.children):
         return True
     if token.pos_ == "NOUN" and any(
@@ -355,6 +361,12 @@ def _generic(token: Token) -> bool:
     if any(c.dep_ in ("aux", "auxpass") for c in token.children):
         return False
     return token.dep_ == "relcl" or not _reported(token)
+
+
+def _recurrence(token: Token) -> bool:
+    """ "closed the border several times", "attacks us every day"."""
+    return token.dep_ in ("npadvmod", "advmod", "pobj") and token.lower_ in RECURRENCE_NOUNS \
+        and any(c.lower_ in RECURRENCE_QUANTIFIERS for c in token.children)
 
 
 def _reported(token: Token) -> bool:
