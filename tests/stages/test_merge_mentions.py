@@ -160,3 +160,16 @@ def test_merge_mentions_what_a_response_is_about_alone_is_no_report():
     events = merge_mentions([exploded, blasts, condemned], article_id="a1",
                             answered={id(blasts)})
     assert [(e.type, len(e.mentions)) for e in events] == [("ASSAULT", 2), ("ACCUSE", 1)]
+
+
+def test_merge_mentions_a_meeting_retold_without_its_parties_is_that_meeting():
+    """ "held a telephone call …; the two sides discussed a visit": a meeting is a
+    happening; a statement needs a speaker of its own to be another's."""
+    text = "Gondor's minister held talks with Arnor. The two sides discussed a visit."
+    talks = dataclasses.replace(hand_event(text, "held talks", kind="CONSULT"),
+                                source=(_actor("GON"),), target=(_actor("ARN"),))
+    discussed = hand_event(text, "discussed", kind="CONSULT")
+    assert len(merge_mentions([talks, discussed], article_id="a1")) == 1
+    urged = dataclasses.replace(talks, type="REQUEST")
+    asked = dataclasses.replace(discussed, type="REQUEST")
+    assert len(merge_mentions([urged, asked], article_id="a1")) == 2

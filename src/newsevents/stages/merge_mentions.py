@@ -10,7 +10,7 @@ type and assertion status, no two different modes (a blast is not a
 kidnapping; a raid, its arrests and its seizures are one operation), in
 different sentences no actors on either side that cannot be the same (another
 country, or the opposition rather than the government), a speaker of its
-own for statements in different sentences, no two different
+own for statements (not meetings or agreements) in different sentences, no two different
 dates their own sentences state for them (a date that belongs to another event
 of the sentence, one carried from an earlier sentence or a reporting day does
 not count), and no two specific places further apart than ``max_km``. A
@@ -35,7 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from newsevents.kb.gazetteer import haversine_km
-from newsevents.stages.common import OCCURRENCE_TYPES, doc_text
+from newsevents.stages.common import OCCURRENCE_TYPES, STATEMENT_TYPES, doc_text
 from newsevents.types import Actor, Event, EventDate, Mention, Place, Size, flatten_actors
 
 FACTORY = "newsevents_merge_mentions_v1"
@@ -245,7 +245,7 @@ def _compatible(a: Event, b: Event, max_km: float, borrowed: set[int]) -> bool:
         # within one sentence the same type is one occurrence however its participles'
         # actors were read ("bombs exploded …, killing 19 and wounding 41")
         return False
-    if a.type not in OCCURRENCE_TYPES and a.sentence != b.sentence and not (
+    if a.type in STATEMENT_TYPES and a.sentence != b.sentence and not (
             a.source and b.source):
         # a statement with no speaker of its own is not known to be another's
         return False
