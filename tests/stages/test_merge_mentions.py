@@ -173,3 +173,16 @@ def test_merge_mentions_a_meeting_retold_without_its_parties_is_that_meeting():
     urged = dataclasses.replace(talks, type="REQUEST")
     asked = dataclasses.replace(discussed, type="REQUEST")
     assert len(merge_mentions([urged, asked], article_id="a1")) == 2
+
+
+def test_merge_mentions_a_definite_noun_refers_back_however_its_actors_were_read():
+    """ "He made the request in talks …": a definite noun joins the latest occurrence of
+    its type when nothing fits it in every respect; an indefinite one would not."""
+    text = "Gondor appealed to Arnor for missiles. He made the request in talks."
+    appealed = dataclasses.replace(hand_event(text, "appealed", kind="REQUEST"),
+                                   source=(_actor("GON"),), target=(_actor("ARN"),))
+    request = dataclasses.replace(hand_event(text, "made the request", kind="REQUEST"),
+                                  source=(_actor("ARN"),))
+    assert len(merge_mentions([appealed, request], article_id="a1")) == 2
+    assert len(merge_mentions([appealed, request], article_id="a1",
+                              definite={id(request)})) == 1

@@ -53,6 +53,15 @@ OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "sa
 TIED_DATES = frozenset({"attached", "attached_reporting"})
 INDEFINITE_DETERMINERS = frozenset({"a", "an", "another", "new", "fresh", "second", "further"})
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+# verbs whose object noun is the event ("made the request", "carried out the bombing")
+# (word forms: the stage reads no lemmas)
+LIGHT_VERBS = frozenset({
+    "make", "makes", "made", "making", "carry", "carries", "carried", "carrying",
+    "conduct", "conducts", "conducted", "conducting", "stage", "stages", "staged", "staging",
+    "hold", "holds", "held", "holding", "launch", "launches", "launched", "launching",
+    "mount", "mounts", "mounted", "mounting", "lodge", "lodges", "lodged", "lodging",
+    "issue", "issues", "issued", "issuing", "perpetrate", "perpetrated", "commit",
+    "committed"})
 # verbal responses whose object may be an occurrence ("rejected the protest")
 RESPONSE_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"})
 QUOTE_MARKS = frozenset({'"', "“", "”"})
@@ -90,9 +99,22 @@ class MentionMerger:
                      if e.type in RESPONSE_TYPES and e.trigger.start in tokens}
         answered = {id(event) for event in events if event.trigger.start in tokens
                     and _answered(tokens[event.trigger.start], responses)}
+        definite = {id(event) for event in events if event.trigger.start in tokens
+                    and _definite(tokens[event.trigger.start], event.trigger.end)}
         doc._.events = merge_mentions(events, article_id=article_id, max_km=self.max_km,
-                                      new=new, answered=answered)
+                                      new=new, answered=answered, definite=definite)
         return doc
+
+
+def _definite(token: Token, end: int) -> bool:
+    """ "the request", "this attack", "made the appeal", "carried out the bombing": a
+    definite noun (the trigger, or the object of its light verb up to ``end``) names an
+    occurrence already told."""
+    nouns = [token] if token.pos_ == "NOUN" else [
+        c for c in token.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and c.idx < end
+        and token.lower_ in LIGHT_VERBS]
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS
+               for noun in nouns for c in noun.children)
 
 
 def _answered(token: Token, responses: set[int]) -> bool:
@@ -132,13 +154,16 @@ def _describes(token: Token, before: str) -> bool:
 
 
 def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = MAX_KM,
-                   new: set[int] | None = None,
-                   answered: set[int] | None = None) -> list[Event]:
+                   new: set[int] | None = None, answered: set[int] | None = None,
+                   definite: set[int] | None = None) -> list[Event]:
     """Group the events of one article by occurrence and merge each group.
 
     ``new`` holds the ``id()`` of mentions that introduce an occurrence of
     their own ("a shoot-out", "two more attacks"): they start a group, unless a
-    group already has a mention in their sentence.
+    group already has a mention in their sentence. ``definite`` holds those of
+    definite nouns ("the request", "the bombing"), which refer back: when no group
+    fits them in every respect, they join the latest group of their type and
+    assertion status, however its actors and dates were read.
     """
     groups: list[list[Event]] = []
     borrowed = _borrowed_dates(events)
@@ -150,6 +175,8 @@ def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = 
             # occurrence, an indefinite noun names it rather than another one
             fitting = (g for g in fitting if any(m.sentence == event.sentence for m in g))
         group = next(fitting, None)
+        if group is None and definite and id(event) in definite:
+            group = _antecedent(groups, event)
         if group is None:
             groups.append([event])
         else:
@@ -159,6 +186,13 @@ def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = 
     return [replace(_merge(group, borrowed), id=f"{article_id}-e{number}",
                     article_id=article_id)
             for number, group in enumerate(groups, start=1)]
+
+
+def _antecedent(groups: Sequence[list[Event]], event: Event) -> list[Event] | None:
+    """The latest group of the event's type and assertion status, in an earlier sentence."""
+    return next((g for g in reversed(groups)
+                 if g[0].type == event.type and _flags(g[0]) == _flags(event)
+                 and all(m.sentence.start < event.sentence.start for m in g)), None)
 
 
 def _borrowed_dates(events: Sequence[Event]) -> set[int]:
