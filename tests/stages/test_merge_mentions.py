@@ -186,3 +186,13 @@ def test_merge_mentions_a_definite_noun_refers_back_however_its_actors_were_read
     assert len(merge_mentions([appealed, request], article_id="a1")) == 2
     assert len(merge_mentions([appealed, request], article_id="a1",
                               definite={id(request)})) == 1
+
+
+@pytest.mark.slow
+def test_merge_mentions_destruction_in_an_assaults_clauses_is_that_assault(nlp):
+    text = ("Orc raiders attacked the Gondor town of Bree on Sunday night, setting fire to "
+            "homes and killing at least 12 people.")
+    article = Article(id="t", text=text, published=dt.date(2024, 11, 20))
+    (result,) = list(process([article], nlp=nlp))
+    assert [e.type for e in result.events] == ["ASSAULT"], [
+        (e.type, e.trigger.text) for e in result.events]

@@ -54,6 +54,9 @@ TIED_DATES = frozenset({"attached", "attached_reporting"})
 INDEFINITE_DETERMINERS = frozenset({"a", "an", "another", "new", "fresh", "second", "further"})
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 # verbs whose object noun is the event ("made the request", "carried out the bombing")
+# COERCE modes that an assault's own clauses tell as part of it
+ASSAULT_PARTS = frozenset({"destroy", "repress"})
+CLAUSE_LINKS = frozenset({"advcl", "conj", "xcomp"})
 # (word forms: the stage reads no lemmas)
 LIGHT_VERBS = frozenset({
     "make", "makes", "made", "making", "carry", "carries", "carried", "carrying",
@@ -101,9 +104,24 @@ class MentionMerger:
                     and _answered(tokens[event.trigger.start], responses)}
         definite = {id(event) for event in events if event.trigger.start in tokens
                     and _definite(tokens[event.trigger.start], event.trigger.end)}
+        assaults = {tokens[e.trigger.start].i for e in events
+                    if e.type == "ASSAULT" and e.trigger.start in tokens}
+        events = [e for e in events if not (
+            e.trigger.start in tokens and _part_of_assault(e, tokens[e.trigger.start], assaults))]
         doc._.events = merge_mentions(events, article_id=article_id, max_km=self.max_km,
                                       new=new, answered=answered, definite=definite)
         return doc
+
+
+def _part_of_assault(event: Event, token: Token, assaults: set[int]) -> bool:
+    """ "gunmen attacked the area, setting fire to homes and killing five", "police fired
+    tear gas at protesters, killing three": destruction or repression told as a clause of
+    an assault (or the assault as its clause) is part of that assault, coded as such."""
+    if event.type != "COERCE" or event.mode not in ASSAULT_PARTS:
+        return False
+    linked = [token.head] if token.dep_ in CLAUSE_LINKS else []
+    linked += [c for c in token.children if c.dep_ in CLAUSE_LINKS]
+    return any(t.i in assaults for t in linked)
 
 
 def _definite(token: Token, end: int) -> bool:
