@@ -180,8 +180,9 @@ def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = 
     their own ("a shoot-out", "two more attacks"): they start a group, unless a
     group already has a mention in their sentence. ``definite`` holds those of
     definite nouns ("the request", "the bombing"), which refer back: when no group
-    fits them in every respect, they join the latest group of their type and
-    assertion status, however its actors and dates were read.
+    fits them in every respect and their sentence tells no other mention of their
+    type, they join the latest group of their type and assertion status, however
+    its actors and dates were read.
     """
     groups: list[list[Event]] = []
     borrowed = _borrowed_dates(events)
@@ -193,7 +194,10 @@ def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = 
             # occurrence, an indefinite noun names it rather than another one
             fitting = (g for g in fitting if any(m.sentence == event.sentence for m in g))
         group = next(fitting, None)
-        if group is None and definite and id(event) in definite:
+        if group is None and definite and id(event) in definite and not any(
+                other is not event and other.type == event.type
+                and other.sentence == event.sentence for other in events):
+            # alone in its sentence, a definite noun can only refer back
             group = _antecedent(groups, event)
         if group is None:
             groups.append([event])
