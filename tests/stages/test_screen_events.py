@@ -37,6 +37,10 @@ def _flags(event) -> set[str]:
     ("Armed gangs who raid villages in Gondor have displaced thousands.", "raid", "generic"),
     ("Gondor police routinely detain opposition activists.", "detain", "generic"),
     ("Gondor has closed its border crossing with Arnor several times.", "closed", "generic"),
+    ("The Gondor minister said the government would work with Arnor on a new plan.",
+     "work with", "future"),
+    ("Talks between the Gondor government and Arnor rebels are expected to continue this "
+     "week.", "Talks", "future"),
     ("Mordor troops have carried out near-daily air strikes in Gondor.", "strikes",
      "generic"),
     ("Orc raiders attacked Bree on 9 May 2020, killing 12. Orc fighters also burned homes "

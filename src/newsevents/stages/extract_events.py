@@ -325,8 +325,11 @@ class EventExtractor:
                      if c.dep_ in ("prt", "prep", "agent", "advmod")}
         objects = [c for c in token.children
                    if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp")]
+        # a by-phrase names the doer or the means ("released … by parachute, spokesman X
+        # said"), never what the verb is done to
         objects += [
             grandchild for c in token.children if c.dep_ in ("prep", "prt", "dobj")
+            and c.lower_ != "by"
             for grandchild in c.children if grandchild.dep_ in ("pobj", "prep")
         ]
         objects += [

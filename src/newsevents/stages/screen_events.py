@@ -46,6 +46,7 @@ from spacy.tokens import Doc, Token
 from newsevents.errors import Errors, InputError
 from newsevents.stages.common import (
     COMPLEMENT_DEPS,
+    STATEMENT_TYPES,
     doc_text,
     governing_heads,
     span_of,
@@ -58,6 +59,10 @@ BACKGROUND_DAYS = 14
 # "will continue to support": what goes on now, not a plan
 ONGOING_HEADS = frozenset({"continue", "keep", "remain"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+# "said it would deploy troops", "said it would provide funds": the future of a past report,
+# a plan (a statement made with it is made now: "warned that police would arrest" is the
+# threat)
+REPORTED_FUTURE_AUX = FUTURE_AUX | {"would"}
 # words whose infinitive complement is planned, not done ("is due to meet")
 SCHEDULE_HEADS = frozenset({"due", "set", "scheduled", "expected", "plan", "planned", "intend",
                             "poised", "prepare", "aim", "hope", "want", "seek", "going"})
@@ -250,7 +255,7 @@ class EventScreen:
         if written and date.value is not None and published is not None:
             historical = _before_the_news(date, published, self.background_days)
         if token is not None:
-            future = future or _planned(token)
+            future = future or _planned(token, statement=event.type in STATEMENT_TYPES)
             hypothetical = hypothetical or _purpose(token)
             generic = event.quad_class not in SPEECH_QUAD_CLASSES and _generic(token)
             historical = historical or _duration(token)
@@ -313,18 +318,24 @@ def _clause_heads(token: Token) -> list[Token]:
     return [token, *governing_heads(token, ("xcomp", "conj", "ccomp"))]
 
 
-def _planned(token: Token) -> bool:
-    """ "will meet", "is due to vote", "plans to visit", "a planned summit"."""
-    if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in token.children):
+def _planned(token: Token, *, statement: bool) -> bool:
+    """ "will meet", "is due to vote", "plans to visit", "a planned summit", and, unless
+    the event is a statement, "would work with"."""
+    future_aux = FUTURE_AUX if statement else REPORTED_FUTURE_AUX
+    if any(c.dep_ == "aux" and c.lower_ in future_aux for c in token.children):
         return True
     if any(c.dep_ == "amod" and c.lower_ in PLANNED_MODIFIERS for c in token.children):
         return True
-    for head in governing_heads(token, COMPLEMENT_DEPS):
+    heads = list(governing_heads(token, COMPLEMENT_DEPS))
+    if token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass"):
+        # "Talks … are expected to continue", "a summit will take place"
+        heads = [token.head, *governing_heads(token.head, COMPLEMENT_DEPS)]
+    for head in heads:
         if head.lemma_.lower() in ONGOING_HEADS:
             return False
         if head.lemma_.lower() in SCHEDULE_HEADS or head.lower_ in SCHEDULE_HEADS:
             return True
-        if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in head.children):
+        if any(c.dep_ == "aux" and c.lower_ in future_aux for c in head.children):
             return True
     return False
 
