@@ -204,13 +204,15 @@ class EventScreen:
         framed = [self._framed(event, filed=filed) for event in events]
         lead_framed = self._lead_framed(doc, events, filed=filed)
         points = _time_points(doc, events)
+        lead_end = _lead_end(doc, filed=filed)
         kept = []
         for event, is_framed in zip(events, framed):
             if self._not_political(event, framed=is_framed, lead_framed=lead_framed,
                                    filed=filed):
                 continue
             token = _trigger_head(doc, event)
-            kept.append(self._flag(event, token, published, points))
+            kept.append(self._flag(event, token, published, points,
+                                   lead=event.sentence.start < lead_end))
         doc._.events = kept
         return doc
 
@@ -246,7 +248,7 @@ class EventScreen:
         return lead_framed and not _political_actor(event.source + event.target, filed=filed)
 
     def _flag(self, event: Event, token: Token | None, published: dt.date | None,
-              points: set[tuple[int, int]]) -> Event:
+              points: set[tuple[int, int]], *, lead: bool) -> Event:
         future = historical = generic = False
         hypothetical = event.hypothetical
         date = event.date
@@ -257,10 +259,20 @@ class EventScreen:
         if token is not None:
             future = future or _planned(token, statement=event.type in STATEMENT_TYPES)
             hypothetical = hypothetical or _purpose(token)
-            generic = event.quad_class not in SPEECH_QUAD_CLASSES and _generic(token)
+            # the lead's present is the news ("Gondor expects these attacks to end"); a
+            # statement in the present further down is a standing position ("Rwanda denies
+            # supporting the group", "Protesters accuse the government of corruption")
+            generic = not (lead and event.quad_class in SPEECH_QUAD_CLASSES) and _generic(token)
             historical = historical or _duration(token)
         return replace(event, future=future, hypothetical=hypothetical, generic=generic,
                        historical=historical)
+
+
+def _lead_end(doc: Doc, *, filed: int) -> int:
+    """Where the article's first sentence after its dateline ends."""
+    lead = next((sent for sent in doc.sents if sent.text.strip() and sent.end_char > filed),
+                None)
+    return lead.end_char if lead is not None else 0
 
 
 def _trigger_head(doc: Doc, event: Event) -> Token | None:
@@ -367,7 +379,7 @@ def _generic(token: Token) -> bool:
             c.dep_ == "amod" and any(w.lower_ in FREQUENCY_MODIFIERS for w in c.subtree)
             for c in token.children):
         return True
-    if token.tag_ not in ("VBZ", "VBP") or token.lemma_.lower() in SPEECH_LEMMAS:
+    if token.tag_ not in ("VBZ", "VBP"):
         return False
     if any(c.dep_ in ("aux", "auxpass") for c in token.children):
         return False
