@@ -289,6 +289,7 @@ def test_extract_events_intended_deployment_is_not_a_threat(code):
 
 @pytest.mark.parametrize(("text", "event_type", "expected"), [
     ("Some of the injured were flown to Minas Tirith for treatment.", "CONSULT", []),
+    ("Some of the injured were flown to Minas Tirith for treatment.", "ASSAULT", []),
     ("The World Food Programme flew 18 tonnes of food to Bree.", "CONSULT", []),
     ("The Gondor foreign minister flew to Arnor on Monday.", "CONSULT", ["flew to"]),
     ("Orc raiders armed with rifles stormed a Gondor police post.", "AID", []),

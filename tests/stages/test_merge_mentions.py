@@ -196,3 +196,14 @@ def test_merge_mentions_destruction_in_an_assaults_clauses_is_that_assault(nlp):
     (result,) = list(process([article], nlp=nlp))
     assert [e.type for e in result.events] == ["ASSAULT"], [
         (e.type, e.trigger.text) for e in result.events]
+
+
+def test_merge_mentions_a_count_as_of_a_date_is_not_the_events_date():
+    """ "By Wednesday the toll from the blasts had risen to 26": Wednesday is when the toll
+    stood, not another day of the bombing."""
+    exploded, _, blasts, *_ = _events()
+    toll = dataclasses.replace(blasts, date=EventDate(
+        dt.date(2024, 5, 8), "day", text="Wednesday", start=103, end=112,
+        reason="sentence_opening"))
+    assert len(merge_mentions([exploded, toll], article_id="a1")) == 2
+    assert len(merge_mentions([exploded, toll], article_id="a1", as_of={id(toll)})) == 1

@@ -287,6 +287,8 @@ class EventExtractor:
         for token in sent:
             if token.dep_ in ("amod", "compound"):
                 continue  # "pressing issues", "the attacked convoy": modifiers, not clauses
+            if token.tag_ == "VBN" and any(c.dep_ == "det" for c in token.children):
+                continue  # "the injured", "the wounded": the people, not an event
             if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and (
                     token.tag_ == "VBN" or token.dep_ == "acomp")):
                 match = self._match_verb(token)

@@ -108,8 +108,10 @@ class MentionMerger:
                     if e.type == "ASSAULT" and e.trigger.start in tokens}
         events = [e for e in events if not (
             e.trigger.start in tokens and _part_of_assault(e, tokens[e.trigger.start], assaults))]
+        as_of = {id(event) for event in events if _as_of(text, event.date)}
         doc._.events = merge_mentions(events, article_id=article_id, max_km=self.max_km,
-                                      new=new, answered=answered, definite=definite)
+                                      new=new, answered=answered, definite=definite,
+                                      as_of=as_of)
         return doc
 
 
@@ -122,6 +124,16 @@ def _part_of_assault(event: Event, token: Token, assaults: set[int]) -> bool:
     linked = [token.head] if token.dep_ in CLAUSE_LINKS else []
     linked += [c for c in token.children if c.dep_ in CLAUSE_LINKS]
     return any(t.i in assaults for t in linked)
+
+
+def _as_of(text: str, date: EventDate) -> bool:
+    """ "By Thursday morning", "as of Monday", "until Friday": a date a state is reported
+    at, not the day something happened."""
+    if date.start is None or not date.text:
+        return False
+    before = text[max(0, date.start - 12):date.start].lower().split()
+    return bool(before) and (before[-1] in ("by", "until", "till")
+                             or before[-2:] == ["as", "of"])
 
 
 def _definite(token: Token, end: int) -> bool:
@@ -173,7 +185,8 @@ def _describes(token: Token, before: str) -> bool:
 
 def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = MAX_KM,
                    new: set[int] | None = None, answered: set[int] | None = None,
-                   definite: set[int] | None = None) -> list[Event]:
+                   definite: set[int] | None = None,
+                   as_of: set[int] | None = None) -> list[Event]:
     """Group the events of one article by occurrence and merge each group.
 
     ``new`` holds the ``id()`` of mentions that introduce an occurrence of
@@ -182,10 +195,12 @@ def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = 
     definite nouns ("the request", "the bombing"), which refer back: when no group
     fits them in every respect and their sentence tells no other mention of their
     type, they join the latest group of their type and assertion status, however
-    its actors and dates were read.
+    its actors and dates were read. ``as_of`` holds those whose date is when a
+    count stood, not when the event happened ("By Thursday morning the toll had
+    risen to 26"): it does not set them apart.
     """
     groups: list[list[Event]] = []
-    borrowed = _borrowed_dates(events)
+    borrowed = _borrowed_dates(events) | (as_of or set())
     for event in sorted(events, key=lambda e: (e.trigger.start, e.trigger.end)):
         fitting = (g for g in groups
                    if all(_compatible(member, event, max_km, borrowed) for member in g))
@@ -196,6 +211,7 @@ def merge_mentions(events: Sequence[Event], *, article_id: str, max_km: float = 
         group = next(fitting, None)
         if group is None and definite and id(event) in definite and not any(
                 other is not event and other.type == event.type
+                and _flags(other) == _flags(event)
                 and other.sentence == event.sentence for other in events):
             # alone in its sentence, a definite noun can only refer back
             group = _antecedent(groups, event)
