@@ -37,6 +37,10 @@ def _flags(event) -> set[str]:
     ("Armed gangs who raid villages in Gondor have displaced thousands.", "raid", "generic"),
     ("Gondor police routinely detain opposition activists.", "detain", "generic"),
     ("Gondor has closed its border crossing with Arnor several times.", "closed", "generic"),
+    ("Gondor troops shelled Bree on Tuesday. Arnor had threatened to withdraw from the "
+     "alliance.", "threatened", "historical"),
+    ("The Gondor chancellor said deploying troops to Arnor would require a vote.",
+     "deploying", "future"),
     ("Gondor troops shelled Bree on Tuesday. Arnor protesters accuse the Gondor government "
      "of corruption.", "accuse", "generic"),
     ("The Gondor minister said the government would work with Arnor on a new plan.",

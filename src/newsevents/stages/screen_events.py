@@ -263,7 +263,8 @@ class EventScreen:
             # statement in the present further down is a standing position ("Rwanda denies
             # supporting the group", "Protesters accuse the government of corruption")
             generic = not (lead and event.quad_class in SPEECH_QUAD_CLASSES) and _generic(token)
-            historical = historical or _duration(token)
+            historical = historical or _duration(token) or (
+                date.reason not in OWN_DATES and _past_perfect(token) and not _reported(token))
         return replace(event, future=future, hypothetical=hypothetical, generic=generic,
                        historical=historical)
 
@@ -339,8 +340,8 @@ def _planned(token: Token, *, statement: bool) -> bool:
     if any(c.dep_ == "amod" and c.lower_ in PLANNED_MODIFIERS for c in token.children):
         return True
     heads = list(governing_heads(token, COMPLEMENT_DEPS))
-    if token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass"):
-        # "Talks … are expected to continue", "a summit will take place"
+    if token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass") or token.dep_ == "csubj":
+        # "Talks … are expected to continue", "deploying them would require soldiers"
         heads = [token.head, *governing_heads(token.head, COMPLEMENT_DEPS)]
     for head in heads:
         if head.lemma_.lower() in ONGOING_HEADS:
@@ -430,6 +431,13 @@ def _spans_time(head: Token) -> bool:
                                                  for m in child.children)):
             return True
     return False
+
+
+def _past_perfect(token: Token) -> bool:
+    """ "Ethiopia had threatened to withdraw": told as before the story's own past, with
+    no date of its own and not as what someone said had happened, it is background."""
+    return token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "had"
+                                       for c in token.children)
 
 
 def _perfect(token: Token) -> bool:
