@@ -285,3 +285,27 @@ def test_extract_events_intended_deployment_is_not_a_threat(code):
     doc = code("Under the truce, the Lebanese army will deploy soldiers along the border.")
     assert _events(doc, "MOBILIZE")
     assert not _events(doc, "THREATEN")
+
+
+@pytest.mark.parametrize(("text", "event_type", "expected"), [
+    ("Some of the injured were flown to Minas Tirith for treatment.", "CONSULT", []),
+    ("Some of the injured were flown to Minas Tirith for treatment.", "ASSAULT", []),
+    ("The World Food Programme flew 18 tonnes of food to Bree.", "CONSULT", []),
+    ("The Gondor foreign minister flew to Arnor on Monday.", "CONSULT", ["flew to"]),
+    ("Orc raiders armed with rifles stormed a Gondor police post.", "AID", []),
+    ("The Gondor government has armed the Arnor rebels.", "AID", ["armed"]),
+])
+def test_extract_events_carried_and_equipped_are_not_visits_or_aid(code, text, event_type,
+                                                                    expected):
+    """A journey verb with a passive subject or a load is transport; "armed with" says
+    what someone carries."""
+    assert [e.trigger.text for e in _events(code(text), event_type)] == expected
+
+
+def test_extract_events_what_a_refusal_governs_is_not_done(code):
+    """ "ruled out supplying the missiles": the supply is not asserted (the gerund is
+    also parsed as an adverbial clause of "ruled")."""
+    doc = code("The Gondor chancellor ruled out supplying the missiles to Arnor.")
+    aid = _events(doc, "AID")
+    assert aid and all(e.negated for e in aid)
+    assert _events(doc, "REJECT")

@@ -29,11 +29,32 @@ def _flags(event) -> set[str]:
 @pytest.mark.parametrize(("text", "trigger", "flag"), [
     ("The Gondor government will impose sanctions on Mordor next week.", "impose", "future"),
     ("Gondor's foreign minister is due to visit Arnor in December.", "visit", "future"),
+    ("Gondor's foreign minister is due to travel to Arnor on Sunday for talks.", "travel",
+     "future"),
     ("Arnor rebels have fought the Gondor government for more than 15 years.", "fought",
      "historical"),
     ("The Gondor army arrested 40 opposition activists in March.", "arrested", "historical"),
     ("Armed gangs who raid villages in Gondor have displaced thousands.", "raid", "generic"),
     ("Gondor police routinely detain opposition activists.", "detain", "generic"),
+    ("Gondor has closed its border crossing with Arnor several times.", "closed", "generic"),
+    ("Gondor troops shelled Bree on Tuesday. Arnor had threatened to withdraw from the "
+     "alliance.", "threatened", "historical"),
+    ("The Gondor chancellor said deploying troops to Arnor would require a vote.",
+     "deploying", "future"),
+    ("Gondor troops shelled Bree on Tuesday. Arnor protesters accuse the Gondor government "
+     "of corruption.", "accuse", "generic"),
+    ("The Gondor minister said the government would work with Arnor on a new plan.",
+     "work with", "future"),
+    ("Talks between the Gondor government and Arnor rebels are expected to continue this "
+     "week.", "Talks", "future"),
+    ("Mordor troops have carried out near-daily air strikes in Gondor.", "strikes",
+     "generic"),
+    ("Orc raiders attacked Bree on 9 May 2020, killing 12. Orc fighters also burned homes "
+     "in the Gondor town.", "burned", "historical"),
+    ("Attacks on Gondor police have risen sharply since then.", "Attacks", "historical"),
+    ("More than 300 Arnor civilians have since been killed.", "killed", "historical"),
+    ("Gondor police have arrested 290 people since Mordor imposed the law.", "arrested",
+     "historical"),
 ])
 def test_screen_events_flags_what_did_not_happen(nlp, text, trigger, flag):
     events = [e for e in _events(nlp, text) if trigger in e.trigger.text]

@@ -70,7 +70,9 @@ HYPOTHETICAL_HEADS = {
     "attempt", "warn", "expect", "mull", "weigh", "agree", "commit", "decide", "willing",
     "prepared", "ready", "urge", "ask", "call", "demand", "appeal", "press",
 }
-REFUSAL_HEADS = {"refuse", "decline", "reject", "fail"}
+REFUSAL_HEADS = {"refuse", "decline", "reject", "fail", "oppose", "avoid", "resist"}
+# phrasal refusals: "ruled out supplying the missiles"
+REFUSAL_PHRASES = {("rule", "out")}
 # Dependencies of a word that stands where a noun does.
 NOUN_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "appos"})
 # Prepositions that cite an existing agreement or measure rather than report one
@@ -86,6 +88,8 @@ DOCUMENT_NOUNS = frozenset({"resolution", "statement", "report", "declaration", 
 # "alarmed by", "troubled about": the preposition of what a feeling is about.
 EXPERIENCER_PREPS = frozenset({"by", "about", "at", "over"})
 LEGAL_MODES = frozenset({"sue", "convict"})
+# "armed with rifles", "equipped with drones": what someone carries, not an act of aid
+EQUIPPING_LEMMAS = frozenset({"arm", "equip"})
 # Possessives that make the speaker the owner in reported speech ("its fighters").
 OWN_POSSESSIVES = frozenset({"our", "my", "its", "their"})
 # Prepositions of the event a passive happened in ("killed in the shelling").
@@ -283,6 +287,8 @@ class EventExtractor:
         for token in sent:
             if token.dep_ in ("amod", "compound"):
                 continue  # "pressing issues", "the attacked convoy": modifiers, not clauses
+            if token.tag_ == "VBN" and any(c.dep_ == "det" for c in token.children):
+                continue  # "the injured", "the wounded": the people, not an event
             if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and (
                     token.tag_ == "VBN" or token.dep_ == "acomp")):
                 match = self._match_verb(token)
@@ -321,8 +327,11 @@ class EventExtractor:
                      if c.dep_ in ("prt", "prep", "agent", "advmod")}
         objects = [c for c in token.children
                    if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp")]
+        # a by-phrase names the doer or the means ("released … by parachute, spokesman X
+        # said"), never what the verb is done to
         objects += [
             grandchild for c in token.children if c.dep_ in ("prep", "prt", "dobj")
+            and c.lower_ != "by"
             for grandchild in c.children if grandchild.dep_ in ("pobj", "prep")
         ]
         objects += [
@@ -332,6 +341,8 @@ class EventExtractor:
         objects += [conj for o in objects for conj in o.conjuncts]
         for trigger in triggers:
             if trigger.particle and trigger.particle not in particles:
+                continue
+            if _carried(token, trigger) or _equipped(token, trigger):
                 continue
             if trigger.objects:
                 hit = next((o for o in objects if _object_matches(o, trigger.objects)), None)
@@ -388,8 +399,7 @@ class EventExtractor:
         if trigger.type == "PROTEST" and not target:
             target = self._protested_government(token, source, actors)
         negated = is_negated(token) or _has_negative_prefix(token) or (
-            token.dep_ == "xcomp" and (is_negated(token.head)
-                                       or token.head.lemma_.lower() in REFUSAL_HEADS))
+            token.dep_ == "xcomp" and is_negated(token.head)) or _refused(token)
         # "accused Minsk of using migrants as a weapon": the act alleged is not asserted
         hypothetical = self._is_hypothetical(token) or _is_alleged(token)
         cameo = self._cameo(trigger)
@@ -898,6 +908,21 @@ def _is_alleged(token: Token) -> bool:
     return current.head.head.lemma_.lower() in ALLEGATION_VERBS
 
 
+def _refused(token: Token) -> bool:
+    """The complement of a refusal: "refused to meet", "ruled out supplying the missiles"
+    (the gerund is also parsed as an adverbial clause)."""
+    complement = token.dep_ == "xcomp" or (token.tag_ == "VBG"
+                                           and token.dep_ in ("dobj", "advcl"))
+    return complement and _refusal(token.head)
+
+
+def _refusal(token: Token) -> bool:
+    """ "refused", "opposes", "ruled out": what it governs is not done."""
+    lemma = token.lemma_.lower()
+    return lemma in REFUSAL_HEADS or any(
+        (lemma, c.lower_) in REFUSAL_PHRASES for c in token.children if c.dep_ == "prt")
+
+
 def _denied(token: Token) -> bool:
     """What a denial is about: "Russia denied shelling the hospital", "denied involvement
     in the attack", "denied carrying out the attack"."""
@@ -929,6 +954,24 @@ def _refers_back(token: Token, event: Event) -> bool:
     specific = any(child.dep_ in ("nummod", "compound", "amod") or child.ent_type_ == "DATE"
                    for child in token.children)
     return definite and not specific
+
+
+def _carried(token: Token, trigger: Trigger) -> bool:
+    """ "The injured were flown to Mogadishu", "flew 18 tonnes of food to Mirebalais":
+    a journey verb with a passive subject or a load is transport, not a visit."""
+    if trigger.mode != "visit" or not trigger.particle:
+        return False
+    return any(c.dep_ in ("nsubjpass", "auxpass", "dobj") for c in token.children)
+
+
+def _equipped(token: Token, trigger: Trigger) -> bool:
+    """ "Militants armed with rifles", "a vessel armed with a cannon": a participle that
+    says what someone carries, not that anyone armed them (no agent, no perfect)."""
+    if token.lemma_.lower() not in EQUIPPING_LEMMAS or trigger.type != "AID":
+        return False
+    return token.tag_ == "VBN" and not any(
+        c.dep_ == "agent" or (c.dep_ == "aux" and c.lemma_.lower() == "have")
+        for c in token.children)
 
 
 def _object_matches(token: Token, wanted: frozenset[str]) -> bool:

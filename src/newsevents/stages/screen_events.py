@@ -13,11 +13,12 @@ flags), and unasserted events are left out of the output unless asked for:
 * ``hypothetical`` (added to extract_events' own): a purpose clause ("met on
   Saturday to coordinate", "marched to defend the vote");
 * ``generic``: habitual or generic present ("gangs who raid villages"), or
-  a frequency adverb ("routinely detains");
+  a frequency adverb or modifier ("routinely detains", "near-daily strikes");
 * ``historical``: a "since …"/"for N years" span on the trigger ("has fought
-  the government for 15 years", "killed since 2009"), or a date of its own
-  sentence more than ``background_days`` (14) before the publication day, or a
-  month or year that began before the publication month ("last month").
+  the government for 15 years", "killed since 2009", "have since been killed"),
+  or a date written for it (in its own sentence or carried from an earlier one of
+  its paragraph) more than ``background_days`` (14) before the publication day,
+  or a month or year that began before the publication month ("last month").
 
 **Not politics.** Disasters, accidents, industrial explosions, epidemics,
 sport, business and ordinary crime produce no event. A sentence matching a
@@ -52,8 +53,10 @@ from spacy.tokens import Doc, Token
 from newsevents.errors import Errors, InputError
 from newsevents.stages.common import (
     COMPLEMENT_DEPS,
+    STATEMENT_TYPES,
     doc_text,
     governing_heads,
+    span_of,
     token_at,
 )
 from newsevents.types import Actor, Event, EventDate, flatten_actors
@@ -64,13 +67,28 @@ BACKGROUND_DAYS = 14
 # "will continue to support": what goes on now, not a plan
 ONGOING_HEADS = frozenset({"continue", "keep", "remain"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+# "said it would deploy troops", "said it would provide funds": the future of a past report,
+# a plan (a statement made with it is made now: "warned that police would arrest" is the
+# threat)
+REPORTED_FUTURE_AUX = FUTURE_AUX | {"would"}
 # words whose infinitive complement is planned, not done ("is due to meet")
 SCHEDULE_HEADS = frozenset({"due", "set", "scheduled", "expected", "plan", "planned", "intend",
                             "poised", "prepare", "aim", "hope", "want", "seek", "going"})
 PLANNED_MODIFIERS = frozenset({"planned", "upcoming", "proposed", "scheduled", "forthcoming",
                                "expected", "future", "next", "possible", "potential"})
 FREQUENCY_ADVERBS = frozenset({"often", "regularly", "routinely", "frequently", "usually",
-                               "typically", "sometimes", "occasionally", "habitually"})
+                               "typically", "sometimes", "occasionally", "habitually",
+                               "repeatedly", "constantly", "daily"})
+# "several times", "every day": a noun of recurrence with a quantifier
+RECURRENCE_NOUNS = frozenset({"time", "times", "day", "days", "week", "weeks", "night",
+                              "nights"})
+RECURRENCE_QUANTIFIERS = frozenset({"several", "many", "multiple", "numerous", "every",
+                                    "each", "countless"})
+# arcs from a noun trigger to the verb whose argument it is ("attacks have risen")
+NOUN_ARGUMENT_DEPS = ("nsubj", "nsubjpass", "dobj")
+# "near-daily strikes", "repeated incursions": a series, not one occurrence
+FREQUENCY_MODIFIERS = frozenset({"daily", "nightly", "weekly", "regular", "frequent",
+                                 "routine", "repeated", "recurrent", "persistent"})
 DURATION_UNITS = frozenset({"year", "years", "decade", "decades", "month", "months", "century"})
 # verbs whose infinitive complement is the act itself, not a purpose ("began to withdraw")
 MAIN_VERBS = frozenset({"begin", "start", "continue", "try", "attempt", "agree", "refuse",
@@ -169,6 +187,13 @@ DATELINE = re.compile(r"\A\s*[A-Z][A-Z .'-]+(?:,[^\n—–]{0,60}?)?\s+[—–-]
 # dates resolve_dates found in the trigger's own sentence; a fallback (publication day, a
 # date carried from an earlier sentence) says nothing about when this event happened
 OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "same_sentence"})
+# a date carried from an earlier sentence of the paragraph ("More than 25,000 have been
+# killed since Oct. 7. The war began when fighters attacked southern Israel") dates a later
+# event when an earlier event had it in its own sentence (not a reporting date), and it is
+# not part of a name ("the Unaizah May 4", a boat) or of what a noun names ("its 1951
+# treaty"), nor, when only the sentence held it, of a clause inside the sentence
+TIED_DATES = frozenset({"attached", "sentence_opening", "same_sentence"})
+NAME_DEPS = frozenset({"appos", "compound", "nmod", "nummod"})
 
 
 @dataclass(frozen=True)
@@ -372,12 +397,15 @@ class EventScreen:
         scope = Scope(filed=dateline.end() if dateline else 0,
                       acting=_acting_states(events, doc))
         story = self._story_setting(doc, events, scope=scope)
+        points = _time_points(doc, events)
+        lead_end = _lead_end(doc, filed=scope.filed)
         kept = []
         for event in events:
             token = token_at(doc, event.trigger.start)
             if self._not_political(event, token, story=story, scope=scope):
                 continue
-            kept.append(self._flag(event, token, published))
+            kept.append(self._flag(event, _trigger_head(doc, event), published, points,
+                                   lead=event.sentence.start < lead_end))
         doc._.events = kept
         return doc
 
@@ -448,19 +476,67 @@ class EventScreen:
         setting = story | self.screens.setting(event.sentence.text)
         return not _political_actor(event.source + event.target, scope=scope, setting=setting)
 
-    def _flag(self, event: Event, token: Token | None, published: dt.date | None) -> Event:
+    def _flag(self, event: Event, token: Token | None, published: dt.date | None,
+              points: set[tuple[int, int]], *, lead: bool) -> Event:
         future = historical = generic = False
         hypothetical = event.hypothetical
         date = event.date
-        if date.value is not None and date.reason in OWN_DATES and published is not None:
+        written = date.reason in OWN_DATES or (
+            date.reason == "previous_event" and (date.start, date.end) in points)
+        if written and date.value is not None and published is not None:
             historical = _before_the_news(date, published, self.background_days)
         if token is not None:
-            future = future or _planned(token)
+            future = future or _planned(token, statement=event.type in STATEMENT_TYPES)
             hypothetical = hypothetical or _purpose(token)
-            generic = event.quad_class not in SPEECH_QUAD_CLASSES and _generic(token)
-            historical = historical or _duration(token)
+            # the lead's present is the news ("Gondor expects these attacks to end"); a
+            # statement in the present further down is a standing position ("Rwanda denies
+            # supporting the group", "Protesters accuse the government of corruption")
+            generic = not (lead and event.quad_class in SPEECH_QUAD_CLASSES) and _generic(token)
+            historical = historical or _duration(token) or (
+                date.reason not in OWN_DATES and _past_perfect(token) and not _reported(token))
         return replace(event, future=future, hypothetical=hypothetical, generic=generic,
                        historical=historical)
+
+
+def _lead_end(doc: Doc, *, filed: int) -> int:
+    """Where the article's first sentence after its dateline ends."""
+    lead = next((sent for sent in doc.sents if sent.text.strip() and sent.end_char > filed),
+                None)
+    return lead.end_char if lead is not None else 0
+
+
+def _trigger_head(doc: Doc, event: Event) -> Token | None:
+    """The word the trigger's phrase hangs from: "travel" in "is due to travel to",
+    whose first word "to" would hide the schedule governing it."""
+    span = span_of(doc, event.trigger)
+    return span.root if span is not None and len(span) else None
+
+
+def _time_points(doc: Doc, events: Sequence[Event]) -> set[tuple[int, int]]:
+    """Character spans of the dates events had in their own sentence, but not a date
+    that is part of a name ("the Unaizah May 4", a boat)."""
+    points = set()
+    for event in events:
+        date = event.date
+        if date.reason not in TIED_DATES or date.start is None or date.end is None:
+            continue
+        span = doc.char_span(date.start, date.end, alignment_mode="expand")
+        if span is None or span.root.dep_ in NAME_DEPS:
+            continue
+        if date.reason == "same_sentence" and not _in_main_clause(span.root):
+            continue
+        points.add((date.start, date.end))
+    return points
+
+
+def _in_main_clause(token: Token) -> bool:
+    """The first verb above the date is its sentence's main verb ("have been killed since
+    Oct. 7"), not a clause inside it ("who was accused of organising a vote in 2020",
+    "since fighting began in October 2023")."""
+    for head in token.ancestors:
+        if head.pos_ in ("VERB", "AUX"):
+            return head.dep_ == "ROOT"
+    return False
 
 
 def _before_the_news(date: EventDate, published: dt.date, background_days: int) -> bool:
@@ -630,18 +706,24 @@ def _clause_heads(token: Token) -> list[Token]:
     return [token, *governing_heads(token, ("xcomp", "conj", "ccomp"))]
 
 
-def _planned(token: Token) -> bool:
-    """ "will meet", "is due to vote", "plans to visit", "a planned summit"."""
-    if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in token.children):
+def _planned(token: Token, *, statement: bool) -> bool:
+    """ "will meet", "is due to vote", "plans to visit", "a planned summit", and, unless
+    the event is a statement, "would work with"."""
+    future_aux = FUTURE_AUX if statement else REPORTED_FUTURE_AUX
+    if any(c.dep_ == "aux" and c.lower_ in future_aux for c in token.children):
         return True
     if any(c.dep_ == "amod" and c.lower_ in PLANNED_MODIFIERS for c in token.children):
         return True
-    for head in governing_heads(token, COMPLEMENT_DEPS):
+    heads = list(governing_heads(token, COMPLEMENT_DEPS))
+    if token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass") or token.dep_ == "csubj":
+        # "Talks … are expected to continue", "deploying them would require soldiers"
+        heads = [token.head, *governing_heads(token.head, COMPLEMENT_DEPS)]
+    for head in heads:
         if head.lemma_.lower() in ONGOING_HEADS:
             return False
         if head.lemma_.lower() in SCHEDULE_HEADS or head.lower_ in SCHEDULE_HEADS:
             return True
-        if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in head.children):
+        if any(c.dep_ == "aux" and c.lower_ in future_aux for c in head.children):
             return True
     return False
 
@@ -663,16 +745,27 @@ SPEECH_QUAD_CLASSES = (1, 3)
 
 
 def _generic(token: Token) -> bool:
-    """Habitual or generic: "gangs who raid villages", "police routinely detain"."""
+    """Habitual or generic: "gangs who raid villages", "police routinely detain",
+    "closed the border several times", "near-daily strikes"."""
     heads = _clause_heads(token)
-    if any(c.dep_ == "advmod" and c.lower_ in FREQUENCY_ADVERBS
+    if any(c.dep_ == "advmod" and c.lower_ in FREQUENCY_ADVERBS or _recurrence(c)
            for head in heads for c in head.children):
         return True
-    if token.tag_ not in ("VBZ", "VBP") or token.lemma_.lower() in SPEECH_LEMMAS:
+    if token.pos_ == "NOUN" and any(
+            c.dep_ == "amod" and any(w.lower_ in FREQUENCY_MODIFIERS for w in c.subtree)
+            for c in token.children):
+        return True
+    if token.tag_ not in ("VBZ", "VBP"):
         return False
     if any(c.dep_ in ("aux", "auxpass") for c in token.children):
         return False
     return token.dep_ == "relcl" or not _reported(token)
+
+
+def _recurrence(token: Token) -> bool:
+    """ "closed the border several times", "attacks us every day"."""
+    return token.dep_ in ("npadvmod", "advmod", "pobj") and token.lower_ in RECURRENCE_NOUNS \
+        and any(c.lower_ in RECURRENCE_QUANTIFIERS for c in token.children)
 
 
 def _reported(token: Token) -> bool:
@@ -689,14 +782,40 @@ def _reported(token: Token) -> bool:
 
 
 def _duration(token: Token) -> bool:
-    """ "since 2009", "for more than 15 years": a span of time up to now, not an occurrence."""
-    for head in _clause_heads(token)[:2]:
-        for child in head.children:
-            if child.dep_ != "prep":
-                continue
-            if child.lower_ == "since":
-                return True
-            if child.lower_ == "for" and any(
-                    p.dep_ == "pobj" and p.lower_ in DURATION_UNITS for p in child.children):
-                return True
+    """ "since 2009", "for more than 15 years", "have since been killed", "have arrested
+    290 people since the law was imposed": a span of time up to now, not an occurrence.
+
+    A noun trigger is read through the verb it is an argument of ("Attacks on police
+    have risen sharply since then")."""
+    heads = _clause_heads(token)[:2]
+    if token.pos_ in ("NOUN", "PROPN") and token.dep_ in NOUN_ARGUMENT_DEPS:
+        heads.append(token.head)
+    return any(_spans_time(head) for head in heads)
+
+
+def _spans_time(head: Token) -> bool:
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "since":
+            return True
+        if child.dep_ == "prep" and child.lower_ == "for" and any(
+                p.dep_ == "pobj" and p.lower_ in DURATION_UNITS for p in child.children):
+            return True
+        if _perfect(head) and (
+                child.dep_ == "advmod" and child.lower_ == "since"
+                or child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since"
+                                                 for m in child.children)):
+            return True
     return False
+
+
+def _past_perfect(token: Token) -> bool:
+    """ "Ethiopia had threatened to withdraw": told as before the story's own past, with
+    no date of its own and not as what someone said had happened, it is background."""
+    return token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "had"
+                                       for c in token.children)
+
+
+def _perfect(token: Token) -> bool:
+    """ "have arrested", "has been killed": the present perfect reaches up to now."""
+    return any(c.dep_ == "aux" and c.lemma_.lower() == "have" and c.tag_ in ("VBP", "VBZ")
+               for c in token.children)
