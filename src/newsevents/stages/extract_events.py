@@ -142,6 +142,10 @@ CONTEXT_WORDS: dict[str, str] = {
     "coup": "pol_instability", "environment": "environment", "climate": "environment",
 }
 _WORD = re.compile(r"[a-z]+(?: rights)?")
+# An actor of a special administrative region acts for its state: the Hong Kong
+# police and government are Chinese actors in events (eval/events/README.md, as in
+# CAMEO), while ``doc._.actors`` keeps the region's own code, which says where.
+ACTOR_SOVEREIGN = {"HKG": "CHN", "MAC": "CHN"}
 
 
 @dataclass(frozen=True)
@@ -415,14 +419,14 @@ class EventExtractor:
             cameo=cameo,
             quad_class=code.quad_class if code else None,
             goldstein=code.goldstein if code else None,
-            source=tuple(source),
-            target=tuple(target),
+            source=tuple(_of_state(actor) for actor in source),
+            target=tuple(_of_state(actor) for actor in target),
             trigger=trigger_span,
             sentence=TextSpan(sentence_text, sentence_start, sentence_start + len(sentence_text)),
             confidence=round(min(confidence, 1.0), 3),
             negated=negated,
             hypothetical=hypothetical,
-            reported_by=speaker,
+            reported_by=_of_state(speaker) if speaker is not None else None,
         )
 
     def _intent_event(self, token: Token, event: Event) -> Event | None:
@@ -948,6 +952,15 @@ def _has_negative_prefix(token: Token) -> bool:
     if any(child.lower_ in ("non", "no") for child in token.children):
         return True
     return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "non"
+
+
+def _of_state(actor: Actor) -> Actor:
+    """The actor coded by the state it acts for ("Hong Kong police" → CHN)."""
+    members = tuple(_of_state(member) for member in actor.members)
+    country = ACTOR_SOVEREIGN.get(actor.country or "", actor.country)
+    if country == actor.country and members == actor.members:
+        return actor
+    return replace(actor, country=country, members=members)
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:

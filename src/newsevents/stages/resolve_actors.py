@@ -95,6 +95,8 @@ class ActorResolver:
         self.kb = kb
         self.gazetteer = gazetteer
         self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
+        # for each known name (by its string id), which of its words are capitalised
+        self._capitalised: dict[int, tuple[bool, ...]] = {}
         self._day: dt.date | None = None
         self._dateline_ends: set[int] = set()
 
@@ -135,8 +137,9 @@ class ActorResolver:
         West Africa Province", "Bank of Japan").
         """
         acronyms, names = self._known_matchers(doc)
-        found = [Span(doc, start, end, label="ORG")
-                 for matcher in (acronyms, names) for _, start, end in matcher(doc)]
+        found = [Span(doc, start, end, label="ORG") for _, start, end in acronyms(doc)]
+        found += [Span(doc, start, end, label="ORG") for key, start, end in names(doc)
+                  if _written_as_name(doc[start:end], self._capitalised[key])]
         if not found:
             return
         ents = list(doc.ents)
@@ -181,8 +184,13 @@ class ActorResolver:
             for name in self.kb.organisation_names:
                 if is_acronym(name) and len(name.replace(".", "")) < MIN_MARKED_ACRONYM:
                     continue
-                matcher = acronyms if is_acronym(name) else names
-                matcher.add("ORG", [tokenizer(name)])
+                if is_acronym(name):
+                    acronyms.add("ORG", [tokenizer(name)])
+                    continue
+                words = tokenizer(name)
+                names.add(name, [words])
+                self._capitalised[doc.vocab.strings[name]] = tuple(
+                    token.text[:1].isupper() for token in words)
             self._matchers = (acronyms, names)
         return self._matchers
 
@@ -622,6 +630,18 @@ def _add_countries(draft: _Draft, codes: Iterable[str]) -> None:
     for code in codes:
         if code not in draft.countries:
             draft.countries.append(code)
+
+
+def _written_as_name(span: Span, capitalised: tuple[bool, ...]) -> bool:
+    """Whether the text capitalises the word a known name opens with.
+
+    Names are matched case-blind ("the Russian defence ministry"), but a name
+    whose opening word is written in lower case is an ordinary phrase: "the
+    federal labour minister" is no mention of Labour, "the planned amnesty" none
+    of Amnesty International, "the conservative People's Party" not the Danish
+    Conservative People's Party.
+    """
+    return not (capitalised[:1] == (True,) and span[0].is_lower)
 
 
 def _named_inside(ent: Span, known: Span) -> bool:
