@@ -33,6 +33,8 @@ ORG_NGO_HEADS = {"association", "foundation", "federation", "committee", "instit
                  "network", "coalition", "watch", "league", "centre", "center", "group"}
 ORG_IGO_HEADS = {"organization", "organisation", "office", "agency", "fund", "programme",
                  "program", "commission", "bank", "court", "council", "union", "community"}
+# "Alliance of Sahel States", "League of Arab States": a body whose members are states.
+MEMBER_STATE_WORDS = {"states", "nations", "countries"}
 FOLD_DEPS = {"compound", "amod", "poss", "nmod"}
 SPEAKER_PRONOUNS = {"he", "she", "him", "her"}
 # Entity labels a known organisation's name may take over ("the OSCE" + "SMM").
@@ -321,7 +323,8 @@ class ActorResolver:
         if label == "ORG" or label == "GPE" or label == "NORP":
             name = _strip_possessive(_strip_the(text))
             known = self.kb.organisation(name) or (
-                self.kb.organisation_within(name) if label == "ORG" else None)
+                self.kb.organisation_within(name) or self._acronym_within(ent)
+                if label == "ORG" else None)
             if known:
                 draft.kind = "organisation"
                 self._apply_known(draft, known)
@@ -360,26 +363,37 @@ class ActorResolver:
         draft.sector = self._organisation_sector(ent)
         self._describe_unknown_organisation(draft, ent)
 
+    def _acronym_within(self, ent: Span) -> KbEntry | None:
+        """A known organisation's acronym opening a longer name: "OAS Permanent Council",
+        "UN Human Rights Council" are bodies of the OAS and the UN."""
+        first = ent[1] if ent[0].lower_ == "the" and len(ent) > 1 else ent[0]
+        if first.i + 1 >= ent.end or not is_acronym(first.text) or not first.text.isupper():
+            return None
+        return self.kb.organisation(first.text)
+
     def _describe_unknown_organisation(self, draft: _Draft, ent: Span) -> None:
         """Country and kind of an organisation the knowledge base does not know.
 
         A country named inside the name gives its country ("Liberian Peace
         Council", "Free Malawi Alliance");
         failing that, international bodies are IGO ("International Labour
-        Office") and associations, committees and watchdogs are NGO.
+        Office", "Alliance of Sahel States") and associations, committees and
+        watchdogs are NGO.
         """
-        for token in ent:
-            if token.pos_ != "PROPN" and token.tag_ not in ("JJ", "NNP", "NNPS"):
-                continue
-            matched = self.countries.match(token.text)
-            if matched and matched[1] in ("name", "demonym"):
-                draft.countries = [matched[0].iso3]
-                draft.country_from = "organisation_name"
-                return
+        for size in (3, 2, 1):  # "United States Agency for …" before "States"
+            for start in range(ent.start, ent.end - size + 1):
+                words = ent.doc[start:start + size]
+                if any(t.pos_ != "PROPN" and t.tag_ not in ("JJ", "NNP", "NNPS") for t in words):
+                    continue
+                matched = self.countries.match(words.text)
+                if matched and matched[1] in ("name", "demonym"):
+                    draft.countries = [matched[0].iso3]
+                    draft.country_from = "organisation_name"
+                    return
         words = [t.lower_ for t in ent if not t.is_punct]
         head = ent.root.lower_
-        if words and words[0] in ("international", "world", "global", "united") and (
-                head in ORG_IGO_HEADS or "nations" in words):
+        if words and (words[0] in ("international", "world", "global", "united") and (
+                head in ORG_IGO_HEADS or "nations" in words) or MEMBER_STATE_WORDS & set(words)):
             draft.countries = ["IGO"]
             draft.sector = draft.sector or "IGO"
             draft.country_from = "organisation_name"
@@ -529,7 +543,8 @@ class ActorResolver:
                     ahead and code in datelines.values()):
                 dominant = code
         for draft in drafts.values():
-            if draft.countries or draft.sector is None or draft.sector in ("IGO", "NGO"):
+            if draft.countries or draft.sector in ("IGO", "NGO") or (
+                    draft.sector is None and draft.kind != "organisation"):
                 continue
             if draft.kind in ("group", "organisation"):
                 local = sentence_countries.get(draft.head.sent.start, set())
