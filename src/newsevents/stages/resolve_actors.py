@@ -52,6 +52,8 @@ DATELINE = re.compile(
     r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\)\s*)?(?:[—–]|--?)\s",
     re.MULTILINE)
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Reasons of a country that the context gave, not the mention itself.
+CONTEXT_REASONS = frozenset({"country_from_sentence_context", "country_from_article_context"})
 # Sectors an organisation keeps when it modifies a group noun: "ECOWAS leaders"
 # and "an Amnesty International spokesperson" speak for the organisation.
 ORGANISATION_SECTORS = {"IGO", "NGO", "PTY", "REB", "CRM"}
@@ -101,6 +103,7 @@ class ActorResolver:
         self._capitalised: dict[int, tuple[bool, ...]] = {}
         self._day: dt.date | None = None
         self._dateline_ends: set[int] = set()
+        self._named_countries: frozenset[str] = frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
         # dated roles are judged against the article's publication date (issue 10)
@@ -109,7 +112,9 @@ class ActorResolver:
         self._mark_known_organisations(doc)
         headings = heading_ranges(doc_text(doc))
         entity_of = {token.i: ent for ent in doc.ents for token in ent}
+        self._named_countries = self._countries_named(doc)
         datelines = self._datelines(doc)
+        self._named_countries |= {code for code in datelines.values() if code}
         self._dateline_ends = {end for _, end in datelines}
         heads = self._candidate_heads(doc, entity_of, headings + list(datelines))
         owners = {i: self._owner(doc[i], heads) for i in heads}
@@ -158,6 +163,17 @@ class ActorResolver:
             added.append(span)
         if added:
             doc.ents = sorted(ents + added, key=lambda ent: ent.start)
+
+    def _countries_named(self, doc: Doc) -> frozenset[str]:
+        """The countries the article names outright (names, demonyms, capitals); the
+        dateline's country joins them once it is read."""
+        found = set()
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "NORP"):
+                matched = self.countries.match(ent.text)
+                if matched is not None:
+                    found.add(matched[0].iso3)
+        return frozenset(found)
 
     def _datelines(self, doc: Doc) -> dict[tuple[int, int], str | None]:
         """Character ranges of the datelines' places, each with the country it names."""
@@ -495,9 +511,11 @@ class ActorResolver:
         return sub
 
     def _place_country(self, text: str) -> str | None:
+        """The country of a place name, read with the countries the article names:
+        "Ontario" in a story about Toronto is the province, not the Californian city."""
         if self.gazetteer is None:
             return None
-        candidate = self.gazetteer.best(text)
+        candidate = self.gazetteer.best(text, context_countries=self._named_countries)
         return getattr(candidate, "country", None) if candidate else None
 
     # -- context ------------------------------------------------------------
@@ -623,6 +641,8 @@ class ActorResolver:
                                     role=earlier_person.role, reason="coreference")
                     resolved.append(actor)
                     continue
+            if actor.kind == "group" and actor.reason in CONTEXT_REASONS:
+                actor = _as_earlier_group(actor, resolved)
             if actor.kind == "person" and actor.name:
                 for earlier in reversed(persons):
                     # the KB's spelling may differ from the text's ("Glass", "Glas")
@@ -638,6 +658,20 @@ class ActorResolver:
                 persons.append(actor)
             resolved.append(actor)
         return resolved
+
+
+def _as_earlier_group(actor: Actor, earlier: list[Actor]) -> Actor:
+    """ "Lebanon's president … the president said": a bare group noun whose country
+    only the context gave refers back to the last mention of that noun whose
+    country the text stated, and takes its country. The head word must match as
+    written: "governments across the region" are not "Ecuador's government"."""
+    head = actor.text.lower().split()[-1:]
+    for mention in reversed(earlier):
+        if mention.kind == "group" and mention.name == actor.name and mention.country \
+                and mention.text.lower().split()[-1:] == head \
+                and mention.reason not in CONTEXT_REASONS and not mention.members:
+            return replace(actor, country=mention.country, reason="coreference")
+    return actor
 
 
 def _add_countries(draft: _Draft, codes: Iterable[str]) -> None:
