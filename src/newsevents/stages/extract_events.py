@@ -106,6 +106,8 @@ REFERRING_NOUNS = frozenset({
     "announcement", "plan", "proposal", "report", "ruling", "verdict", "signing", "claim",
     "allegation", "charge", "criticism", "accusation", "law", "bill", "policy", "result",
 })
+# "what it called a cowardly attack": the verbs that name what the object is.
+NAMING_VERBS = frozenset({"call", "describe", "term", "label", "brand"})
 VERBAL_TYPES = {"AGREE", "REQUEST", "ACCUSE", "THREATEN"}
 # an intended deployment is not by itself a threat ("the army will deploy to the south")
 CONFLICT_TYPES = {"SANCTION", "COERCE", "ASSAULT", "REJECT", "PROTEST"}
@@ -242,6 +244,14 @@ class EventExtractor:
         objects += [pobj for c in token.children
                     if c.dep_ == "prep" and c.lower_ in RESPONSE_PREPS
                     for pobj in c.children if pobj.dep_ == "pobj"]
+        named = [name for c in token.children if c.dep_ == "ccomp"
+                 and c.lemma_.lower() in NAMING_VERBS
+                 and any(w.dep_ == "dobj" and w.lower_ == "what" for w in c.children)
+                 for name in c.children if name.dep_ in ("oprd", "attr")]
+        for noun in named:
+            # "condemned what it called a cowardly assault": the assault reported before
+            if noun.pos_ == "NOUN" and self.lexicon.triggers_for(noun.lemma_.lower(), "NOUN"):
+                return noun
         for noun in objects:
             definite = any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS
                            or c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children)
@@ -261,6 +271,11 @@ class EventExtractor:
         types = {trigger.type for trigger in self.lexicon.triggers_for(noun.lemma_.lower(),
                                                                        "NOUN")}
         typed = next((e for e in candidates if e.type in types), None)
+        if typed is None:
+            # "lodged a protest … rejected the protest": the noun is the earlier trigger's
+            words = {noun.lower_, noun.lemma_.lower()}
+            typed = next((e for e in candidates
+                          if words & set(e.trigger.text.lower().split())), None)
         if typed is not None or noun.lemma_.lower() not in REFERRING_NOUNS:
             return typed
         return candidates[0] if candidates else None
@@ -382,6 +397,11 @@ class EventExtractor:
             source, target = self._verbal_arguments(token, trigger, actors, speaker)
         if not source and speaker is not None and _speech_act(token, trigger):
             source = [speaker]  # "…, and urged Seoul to …", the ministry said: the speaker's act
+        elif speaker is not None and _same_entity(source, target) \
+                and not _same_entity([speaker], target):
+            # "Congo said that Kenya had … and accused Nairobi of …": the parse gave the
+            # accusation the embedded subject; nobody accuses themselves, the speaker does
+            source = [speaker]
         target = [a for a in target if all(a is not s for s in source)]
         if trigger.type in SYMMETRIC_TYPES and not target:
             target = _other_parties(source)
@@ -528,7 +548,11 @@ class EventExtractor:
                     if pobj.dep_ == "pobj":
                         source += self._actors_at(pobj, actors)
             elif child.dep_ in ("dobj", "dative", "attr", "oprd"):
-                target += self._object_actors(child, actors, event_type=trigger.type)
+                # "lodged a protest with the embassy": the trigger's own object names
+                # no blamed occurrence, its "with" phrase is the target
+                own = bool(trigger.objects) and _object_matches(child, trigger.objects)
+                target += self._object_actors(child, actors,
+                                              event_type="" if own else trigger.type)
             elif child.dep_ in ("prep", "prt") and child.lower_ in TARGET_PREPS:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
@@ -796,6 +820,14 @@ class EventExtractor:
         """The speaker when the trigger's clause is reported speech."""
         current = token
         for _ in range(4):
+            if _statement_content(current):
+                # "said in a statement that Kenya had …": the parse hangs the clause
+                # on the document noun; the speech verb above it reports it
+                current = current.head.head if current.head.dep_ != "pobj" \
+                    else current.head.head.head
+                speakers = self._subject_actors(current, actors, None) \
+                    if current.lemma_.lower() in SPEECH_VERBS else []
+                return speakers[0] if speakers else None
             if current.dep_ in ("ccomp", "parataxis") or (
                     current.dep_ == "ROOT" and current.head is current):
                 governor = current.head if current.dep_ != "ROOT" else None
@@ -952,6 +984,19 @@ def _has_negative_prefix(token: Token) -> bool:
     if any(child.lower_ in ("non", "no") for child in token.children):
         return True
     return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "non"
+
+
+def _statement_content(token: Token) -> bool:
+    """A clause that is what a document says: "in a statement that Kenya had …"."""
+    return token.dep_ == "acl" and token.head.lemma_.lower() in DOCUMENT_NOUNS and any(
+        child.dep_ == "mark" and child.lower_ == "that" for child in token.children)
+
+
+def _same_entity(source: list[Actor], target: list[Actor]) -> bool:
+    """Whether one named entity stands on both sides ("Kenya" and "Nairobi" are both
+    the Kenyan government)."""
+    return any(s.name and s.name == t.name and s.country == t.country
+               for s in source for t in target)
 
 
 def _of_state(actor: Actor) -> Actor:
