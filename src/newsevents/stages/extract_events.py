@@ -106,6 +106,8 @@ REFERRING_NOUNS = frozenset({
     "announcement", "plan", "proposal", "report", "ruling", "verdict", "signing", "claim",
     "allegation", "charge", "criticism", "accusation", "law", "bill", "policy", "result",
 })
+# "sent troops to El Paso": a place after these is where the act goes, not whom it targets.
+DESTINATION_PREPS = frozenset({"to", "into", "toward", "towards", "at", "from"})
 # "what it called a cowardly attack": the verbs that name what the object is.
 NAMING_VERBS = frozenset({"call", "describe", "term", "label", "brand"})
 VERBAL_TYPES = {"AGREE", "REQUEST", "ACCUSE", "THREATEN"}
@@ -556,7 +558,9 @@ class EventExtractor:
             elif child.dep_ in ("prep", "prt") and child.lower_ in TARGET_PREPS:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        target += self._object_actors(pobj, actors, event_type=trigger.type)
+                        target += [a for a in self._object_actors(
+                            pobj, actors, event_type=trigger.type)
+                            if not (child.lower_ in DESTINATION_PREPS and _is_place(a))]
         if not passive:
             source = self._subject_actors(token, actors, speaker)
         elif not source:
@@ -990,6 +994,11 @@ def _statement_content(token: Token) -> bool:
     """A clause that is what a document says: "in a statement that Kenya had …"."""
     return token.dep_ == "acl" and token.head.lemma_.lower() in DOCUMENT_NOUNS and any(
         child.dep_ == "mark" and child.lower_ == "that" for child in token.children)
+
+
+def _is_place(actor: Actor) -> bool:
+    """A town or region named where an actor could stand ("El Paso"), not a government."""
+    return actor.reason in ("place_as_actor", "country_from_place") and actor.sector is None
 
 
 def _same_entity(source: list[Actor], target: list[Actor]) -> bool:

@@ -52,6 +52,9 @@ DATELINE = re.compile(
     r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\)\s*)?(?:[—–]|--?)\s",
     re.MULTILINE)
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Nouns of people who act for someone else: "a spokesman for the ministry".
+AGENT_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "representative",
+                         "envoy", "ambassador", "adviser", "advisor", "negotiator", "lawyer"})
 # Reasons of a country that the context gave, not the mention itself.
 CONTEXT_REASONS = frozenset({"country_from_sentence_context", "country_from_article_context"})
 # Sectors an organisation keeps when it modifies a group noun: "ECOWAS leaders"
@@ -303,9 +306,22 @@ class ActorResolver:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj" and pobj.i in entity_of:
                         self._fold(draft, entity_of.get(pobj.i), pobj.i, head.doc)
+            elif child.dep_ == "prep" and child.lower_ == "for" and draft.kind == "group" \
+                    and not draft.countries and head.lemma_.lower() in AGENT_NOUNS:
+                self._fold_principal(draft, child, entity_of)
         if draft.kind == "person":
             self._date_person(draft, head.doc)
         return draft
+
+    def _fold_principal(self, draft: _Draft, prep: Token, entity_of: dict[int, Span]) -> None:
+        """ "A spokesman for the Taliban government in Kabul": who the agent speaks for
+        gives its country, from the first actor-like entity of the phrase."""
+        for token in prep.subtree:
+            ent = entity_of.get(token.i)
+            if ent is not None and ent.label_ in ("GPE", "NORP", "ORG") and token.i != prep.i:
+                self._fold(draft, ent, token.i, token.doc)
+                if draft.countries:
+                    return
 
     def _date_person(self, draft: _Draft, doc: Doc) -> None:
         """ "Former President X" is ELI; a KB role that ended gives way to a title in the text."""
@@ -533,6 +549,7 @@ class ActorResolver:
         """
         article_countries: Counter[str] = Counter()
         sentence_countries: dict[int, set[str]] = {}
+        body_countries: dict[int, set[str]] = {}  # named by the sentence itself, not a dateline
         sentence_places: dict[int, set[str]] = {}
         for (start, end), code in datelines.items():
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -550,8 +567,10 @@ class ActorResolver:
             sentence = draft.head.sent.start
             article_countries[code] += 1
             sentence_countries.setdefault(sentence, set()).add(code)
+            body_countries.setdefault(sentence, set()).add(code)
             if draft.reason in ("place_as_actor", "capital_as_government"):
                 sentence_places.setdefault(sentence, set()).add(code)
+        filed = next((code for code in datelines.values() if code), None)
         dominant = None
         ranked = article_countries.most_common(2)
         if ranked:
@@ -574,6 +593,11 @@ class ActorResolver:
                 continue
             if len(local) == 1:
                 draft.countries = [next(iter(local))]
+                draft.country_from = "sentence_context"
+            elif filed in body_countries.get(draft.head.sent.start, set()):
+                # "Ottawa police arrested nine people … arms exports to Israel": of the
+                # countries the sentence names, the one the report was filed in
+                draft.countries = [filed]
                 draft.country_from = "sentence_context"
             elif dominant:
                 draft.countries = [dominant]
