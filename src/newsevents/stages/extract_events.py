@@ -41,7 +41,7 @@ from newsevents.stages.common import (
     in_ranges,
     is_negated,
 )
-from newsevents.types import Actor, Event
+from newsevents.types import Actor, Event, flatten_actors
 from newsevents.types import Span as TextSpan
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
@@ -108,6 +108,8 @@ REFERRING_NOUNS = frozenset({
 })
 # "sent troops to El Paso": a place after these is where the act goes, not whom it targets.
 DESTINATION_PREPS = frozenset({"to", "into", "toward", "towards", "at", "from"})
+# "both sides", "the two parties": the parties of an earlier event.
+SIDE_NOUNS = frozenset({"side", "party"})
 # "what it called a cowardly attack": the verbs that name what the object is.
 NAMING_VERBS = frozenset({"call", "describe", "term", "label", "brand"})
 VERBAL_TYPES = {"AGREE", "REQUEST", "ACCUSE", "THREATEN"}
@@ -217,8 +219,34 @@ class EventExtractor:
                                           article_id=article_id))
                     triggers.append(token)
             seen_types.update(event.type for event, _ in coded)
-        doc._.events = self._targets_from_references(events, triggers)
+        events = self._targets_from_references(events, triggers)
+        doc._.events = self._sides_from_earlier(events, triggers)
         return doc
+
+    def _sides_from_earlier(self, events: list[Event], triggers: list[Token]) -> list[Event]:
+        """ "Both sides", "the two sides" are the parties of an earlier event (issue 10).
+
+        "The ambassador urged both sides to settle their differences" after "Baghdad
+        and Erbil signed an agreement": the parties are the source and target of the
+        latest earlier joint act (AGREE, CONSULT, COOPERATE) with two of them, else of
+        any earlier event; the event's own source is never one of them. As subject
+        ("the two sides agreed") the first party is the source and the others the
+        target; as object, all of them are the target.
+        """
+        linked: list[Event] = []
+        for index, (event, token) in enumerate(zip(events, triggers)):
+            subject = self._subject_token(token)
+            as_subject = subject is not None and _names_both_sides(subject) and not event.source
+            as_object = not event.target and any(
+                c.dep_ in ("dobj", "dative") and _names_both_sides(c) for c in token.children)
+            if as_subject or as_object:
+                parties = _earlier_parties(events[:index], event)
+                if as_subject and len(parties) >= 2:
+                    event = replace(event, source=parties[:1], target=parties[1:])
+                elif as_object and parties:
+                    event = replace(event, target=parties)
+            linked.append(event)
+        return linked
 
     def _targets_from_references(self, events: list[Event], triggers: list[Token]) -> list[Event]:
         """A response to an earlier event targets that event's source (issue 9).
@@ -988,6 +1016,29 @@ def _has_negative_prefix(token: Token) -> bool:
     if any(child.lower_ in ("non", "no") for child in token.children):
         return True
     return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "non"
+
+
+def _names_both_sides(token: Token) -> bool:
+    """ "both sides", "the two sides", "both parties"."""
+    return token.lemma_.lower() in SIDE_NOUNS and any(
+        child.lower_ in ("both", "two") for child in token.children)
+
+
+def _earlier_parties(earlier: list[Event], event: Event) -> tuple[Actor, ...]:
+    """The two or more parties of the latest earlier event that has them, joint acts first;
+    actors of the event's own source are left out."""
+    own = {(a.name, a.country) for a in flatten_actors(event.source)}
+    found: list[tuple[Actor, ...]] = []
+    for other in reversed(earlier):
+        sides = [actor for side in (other.source, other.target) for actor in side]
+        parties = [member for actor in sides for member in (actor.members or (actor,))
+                   if (member.name, member.country) not in own and member.country]
+        unique = tuple({(a.name, a.country): a for a in parties}.values())
+        if len(unique) >= 2:
+            if other.type in SYMMETRIC_TYPES:
+                return unique
+            found.append(unique)
+    return found[0] if found else ()
 
 
 def _statement_content(token: Token) -> bool:
