@@ -52,6 +52,9 @@ DATELINE = re.compile(
     r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\)\s*)?(?:[—–]|--?)\s",
     re.MULTILINE)
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Nouns a place name modifies ("the Kenscoff area", "Bate village").
+PLACE_NOUNS = frozenset({"area", "region", "district", "province", "town", "city", "village",
+                         "county", "neighbourhood", "neighborhood", "camp", "suburb", "valley"})
 # Nouns of people who act for someone else: "a spokesman for the ministry".
 AGENT_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "representative",
                          "envoy", "ambassador", "adviser", "advisor", "negotiator", "lawyer"})
@@ -343,6 +346,9 @@ class ActorResolver:
         label = ent.label_
         if label == "PERSON" and self.kb.is_group_word(text):
             label = "NORP"
+        elif label == "PERSON" and ent.root.dep_ == "compound" \
+                and ent.root.head.lemma_.lower() in PLACE_NOUNS:
+            label = "GPE"  # "the Kenscoff area": a place the model took for a person
         elif label == "PERSON":
             label = _country_word_label(self.countries, text) or label
         if label == "PERSON":
