@@ -571,11 +571,18 @@ class EventExtractor:
     ) -> tuple[list[Actor], list[Actor]]:
         source: list[Actor] = []
         target: list[Actor] = []
+        passive_owners: list[Actor] = []
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
         if passive and trigger.type in BLAME_TYPES and trigger.particle in EXPERIENCER_PREPS:
             return self._experiencer_arguments(token, trigger, actors, speaker)
         for child in token.children:
-            if child.dep_ == "nsubjpass":
+            if child.dep_ == "nsubjpass" and trigger.objects and _object_matches(
+                    child, trigger.objects) and child.i not in actors:
+                # "Chinese warships were deployed": the trigger's own object, moved or
+                # fired, belongs to the actor that acts
+                passive_owners += [a for a in self._inner_actors(child, actors)
+                                   if not _is_place(a)]
+            elif child.dep_ == "nsubjpass":
                 target += self._actors_at(child, actors)
             elif child.dep_ == "agent" and passive:
                 for pobj in child.children:
@@ -596,7 +603,7 @@ class EventExtractor:
         if not passive:
             source = self._subject_actors(token, actors, speaker)
         elif not source:
-            source = self._nominal_agents(token, actors)
+            source = self._nominal_agents(token, actors) or passive_owners
         if not target:
             target = self._clause_targets(token, actors)
         return _unique(source), _unique([a for a in target if a not in source])
@@ -791,7 +798,7 @@ class EventExtractor:
         found: list[Actor] = []
         occurrence = perpetrators_only and self._is_occurrence_noun(token)
         preps = ("by",) if occurrence else ("of", "for", "against", "on", "to", "with", "by",
-                                            "from")
+                                            "from", "between")
         for child in token.children:
             if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i in actors:
                 found.append(actors[child.i])
