@@ -110,6 +110,8 @@ REFERRING_NOUNS = frozenset({
 # and the verbs of a participle that names their victims ("…, killing four civilians").
 HARM_VERBS = frozenset({"kill", "wound", "injure", "hurt", "maim"})
 STRUCK_TYPES = frozenset({"ASSAULT", "COERCE"})
+# Verbs whose subject claims an attack as its own ("claimed responsibility for …").
+CLAIM_VERBS = frozenset({"claim", "accept", "admit", "take"})
 # "both sides", "the two parties": the parties of an earlier event.
 SIDE_NOUNS = frozenset({"side", "party"})
 # "what it called a cowardly attack": the verbs that name what the object is.
@@ -759,7 +761,27 @@ class EventExtractor:
                 if governor is not None:
                     source = [a for a in self._subject_actors(governor, actors, speaker)
                               if a not in target]
+        if not source and not descriptive:
+            source = self._claimants(token, actors, speaker)
         return _unique(source or descriptive), _unique(target)
+
+    def _claimants(self, noun: Token, actors: dict[int, Actor],
+                   speaker: Actor | None) -> list[Actor]:
+        """Who claimed the occurrence: its perpetrator (issue 9).
+
+        "The Houthis claimed responsibility for the attack", "Islamic State
+        claimed the bombing", "al-Shabaab said it carried out the attack": a
+        claim names the source of the event claimed.
+        """
+        head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() in (
+                "responsibility", "credit"):
+            head = head.head.head if head.head.dep_ == "dobj" else head.head
+        elif noun.dep_ != "dobj":
+            return []
+        if head.lemma_.lower() not in CLAIM_VERBS:
+            return []
+        return self._subject_actors(head, actors, speaker)
 
     def _actors_at(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
         """The actor at a token, plus those of its conjuncts ("Brazil and the US")."""

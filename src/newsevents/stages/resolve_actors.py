@@ -80,6 +80,7 @@ class _Draft:
     reason: str | None = None
     country_from: str | None = None
     known_former: bool = False
+    known: bool = False  # from the knowledge base, whose null country means transnational
 
 
 @Language.factory(
@@ -452,6 +453,7 @@ class ActorResolver:
 
     def _apply_known(self, draft: _Draft, known: KbEntry) -> None:
         coding = known.coding_on(self._day)
+        draft.known = True
         draft.name = known.name
         draft.sector = coding.sector
         draft.known_former = coding.former
@@ -587,8 +589,9 @@ class ActorResolver:
                 dominant = code
         for draft in drafts.values():
             if draft.countries or draft.sector in ("IGO", "NGO") or (
-                    draft.sector is None and draft.kind != "organisation"):
-                continue
+                    draft.sector is None and draft.kind != "organisation") or (
+                    draft.kind == "organisation" and draft.known):
+                continue  # Islamic State is nobody's: its KB entry has no country
             if draft.kind in ("group", "organisation"):
                 local = sentence_countries.get(draft.head.sent.start, set())
             elif draft.kind == "person":
