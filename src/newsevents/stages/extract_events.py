@@ -857,7 +857,9 @@ class EventExtractor:
                     return child
             if current.head is current:
                 return None
-            if current.dep_ == "relcl":
+            if current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ == "VBD"):
+                # a past-tense "acl" is a main verb the small model hung on its subject
+                # ("The union representing … workers threatened on Tuesday to …")
                 return current.head
             if current.dep_ not in ("conj", "xcomp", "advcl", "acomp", "pcomp", "pobj", "prep",
                                     "ccomp"):

@@ -308,8 +308,10 @@ class ActorResolver:
             elif child.dep_ == "prep" and child.lower_ in ("of", "in", "from") and (
                     draft.kind == "group" and not draft.countries):
                 for pobj in child.children:
-                    if pobj.dep_ == "pobj" and pobj.i in entity_of:
-                        self._fold(draft, entity_of.get(pobj.i), pobj.i, head.doc)
+                    # "the presidents of Poland and Lithuania": each conjunct folds in
+                    for owner in (pobj, *pobj.conjuncts) if pobj.dep_ == "pobj" else ():
+                        if owner.i in entity_of:
+                            self._fold(draft, entity_of.get(owner.i), owner.i, head.doc)
             elif child.dep_ == "prep" and child.lower_ == "for" and draft.kind == "group" \
                     and not draft.countries and head.lemma_.lower() in AGENT_NOUNS:
                 self._fold_principal(draft, child, entity_of)
@@ -676,6 +678,9 @@ class ActorResolver:
                     continue
             if actor.kind == "group" and actor.reason in CONTEXT_REASONS:
                 actor = _as_earlier_group(actor, resolved)
+            if actor.kind == "organisation" and (
+                    actor.country is None or actor.reason in CONTEXT_REASONS):
+                actor = _as_earlier_organisation(actor, resolved)
             if actor.kind == "person" and actor.name:
                 for earlier in reversed(persons):
                     # the KB's spelling may differ from the text's ("Glass", "Glas")
@@ -704,6 +709,21 @@ def _as_earlier_group(actor: Actor, earlier: list[Actor]) -> Actor:
                 and mention.text.lower().split()[-1:] == head \
                 and mention.reason not in CONTEXT_REASONS and not mention.members:
             return replace(actor, country=mention.country, reason="coreference")
+    return actor
+
+
+def _as_earlier_organisation(actor: Actor, earlier: list[Actor]) -> Actor:
+    """ "The European Commission … the Commission": an organisation the KB does not know
+    whose name ends an earlier organisation's is that organisation."""
+    words = (actor.name or "").lower().split()
+    for mention in reversed(earlier):
+        if mention.kind != "organisation" or not mention.country or not words:
+            continue
+        for written in (mention.name or "", _strip_the(mention.text)):
+            known = written.lower().split()
+            if len(words) < len(known) and known[-len(words):] == words:
+                return replace(actor, name=mention.name, country=mention.country,
+                               sector=mention.sector, reason="coreference")
     return actor
 
 
@@ -741,15 +761,15 @@ def _aligned_with(ent: Span, known: Span) -> bool:
 def _country_word_label(countries: Countries, text: str) -> str | None:
     """The label a one-word country name or demonym deserves when NER took it for a person.
 
-    The small model tags "Nepal" or "Nigerien" as PERSON; a given name that is
-    also a country ("Jordan", "Chad") stays a person.
+    The small model tags "Nepal", "Nigerien" or "Budapest" as PERSON; a given
+    name that is also a country ("Jordan", "Chad") stays a person.
     """
     if " " in text or text in PERSONAL_NAMES_THAT_ARE_COUNTRIES:
         return None
     matched = countries.match(text)
     if matched is None:
         return None
-    return {"name": "GPE", "demonym": "NORP"}.get(matched[1])
+    return {"name": "GPE", "demonym": "NORP", "capital": "GPE"}.get(matched[1])
 
 
 def _same_person(full: str | None, short: str | None) -> bool:
