@@ -106,8 +106,7 @@ REFERRING_NOUNS = frozenset({
     "announcement", "plan", "proposal", "report", "ruling", "verdict", "signing", "claim",
     "allegation", "charge", "criticism", "accusation", "law", "bill", "policy", "result",
 })
-# Acts whose object, a thing or a place, stands for the people there ("shelled villages"),
-# and the verbs of a participle that names their victims ("…, killing four civilians").
+# Acts whose victims a participle may name ("shelled villages …, killing four civilians").
 HARM_VERBS = frozenset({"kill", "wound", "injure", "hurt", "maim"})
 STRUCK_TYPES = frozenset({"ASSAULT", "COERCE"})
 # Verbs whose subject claims an attack as its own ("claimed responsibility for …").
@@ -442,7 +441,7 @@ class EventExtractor:
         if trigger.type == "PROTEST" and not target:
             target = self._protested_government(token, source, actors)
         if trigger.type in STRUCK_TYPES and not target:
-            target = self._struck_people(token, actors)
+            target = self._participle_victims(token, actors)
         negated = is_negated(token) or _has_negative_prefix(token) or (
             token.dep_ == "xcomp" and (is_negated(token.head)
                                        or token.head.lemma_.lower() in REFUSAL_HEADS))
@@ -583,7 +582,8 @@ class EventExtractor:
                 # "Chinese warships were deployed": the trigger's own object, moved or
                 # fired, belongs to the actor that acts
                 passive_owners += [a for a in self._inner_actors(child, actors)
-                                   if not _is_place(a)]
+                                   if not (child.lower_ in ("to", "into", "toward", "towards")
+                                    and _is_place(a))]
             elif child.dep_ == "nsubjpass":
                 target += self._actors_at(child, actors)
             elif child.dep_ == "agent" and passive:
@@ -601,7 +601,8 @@ class EventExtractor:
                     if pobj.dep_ == "pobj":
                         target += [a for a in self._object_actors(
                             pobj, actors, event_type=trigger.type)
-                            if not _is_place(a)]
+                            if not (child.lower_ in ("to", "into", "toward", "towards")
+                                    and _is_place(a))]
         if not passive:
             source = self._subject_actors(token, actors, speaker)
         elif not source:
@@ -672,35 +673,17 @@ class EventExtractor:
                                 reason="implied_protest_target")]
         return []
 
-    def _struck_people(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
-        """An attack or raid on a thing or place strikes the people there (issue 10).
+    def _participle_victims(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
+        """The victims an attack's participle names are its target (issue 10).
 
-        "Gangs attacked the Kenscoff area", "shelled villages in Idlib": the
-        object names no actor but a place, so the target is the civilians of
-        that place's country. Victims a participle names ("…, killing four
-        civilians") are the target first.
+        "Factions shelled villages near the dam, killing four civilians": the
+        shelling names no actor as its object, the killing its victims.
         """
         victims = [actor for clause in token.children
                    if clause.dep_ in ("advcl", "conj") and clause.lemma_.lower() in HARM_VERBS
                    for noun in clause.children if noun.dep_ == "dobj"
                    for actor in self._object_actors(noun, actors)]
-        if victims:
-            return _unique(victims)  # "shelled villages …, killing four civilians"
-        struck = [c for c in token.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
-        struck += [p for c in token.children if c.dep_ == "prep" and c.lower_ in ("on", "against")
-                   for p in c.children if p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN")]
-        named = [actor for noun in struck for t in noun.subtree
-                 for actor in (actors.get(t.i),) if actor is not None]
-        if not struck or not all(_is_place(actor) for actor in named):
-            return []
-        countries = {actor.country for actor in named if actor.country}
-        if len(countries) != 1:
-            return []
-        noun = struck[0]
-        span = noun.doc[noun.left_edge.i:noun.i + 1]
-        return [Actor(text=span.text, start=span.start_char, end=span.end_char,
-                      name="civilians", country=next(iter(countries)), sector="CVL",
-                      kind="group", reason="implied_attack_target")]
+        return _unique(victims)
 
     def _clause_targets(self, token: Token, actors: dict[int, Actor]) -> list[Actor]:
         """Targets carried by a complement clause.
