@@ -132,11 +132,14 @@ class ActorIndex:
         """The longest known organisation named inside a longer name.
 
         "United Nations Security Council" → United Nations; acronyms and names of
-        fewer than two words are not searched for inside others.
+        fewer than two words are not searched for inside others. A known name
+        that ends the longer one is not it: "New Democratic Party" and "Social
+        Democratic Party" are other parties than the Democratic Party, since the
+        head word names the same kind of body.
         """
         words = normalise_key(name).split()
         for size in range(len(words) - 1, 1, -1):
-            for start in range(len(words) - size + 1):
+            for start in range(len(words) - size):
                 known = self._organisations.get(" ".join(words[start:start + size]))
                 if known is not None:
                     return known

@@ -33,6 +33,8 @@ ORG_NGO_HEADS = {"association", "foundation", "federation", "committee", "instit
                  "network", "coalition", "watch", "league", "centre", "center", "group"}
 ORG_IGO_HEADS = {"organization", "organisation", "office", "agency", "fund", "programme",
                  "program", "commission", "bank", "court", "council", "union", "community"}
+# "Alliance of Sahel States", "League of Arab States": a body whose members are states.
+MEMBER_STATE_WORDS = {"states", "nations", "countries"}
 FOLD_DEPS = {"compound", "amod", "poss", "nmod"}
 SPEAKER_PRONOUNS = {"he", "she", "him", "her"}
 # Entity labels a known organisation's name may take over ("the OSCE" + "SMM").
@@ -50,6 +52,14 @@ DATELINE = re.compile(
     r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\)\s*)?(?:[—–]|--?)\s",
     re.MULTILINE)
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Nouns a place name modifies ("the Kenscoff area", "Bate village").
+PLACE_NOUNS = frozenset({"area", "region", "district", "province", "town", "city", "village",
+                         "county", "neighbourhood", "neighborhood", "camp", "suburb", "valley"})
+# Nouns of people who act for someone else: "a spokesman for the ministry".
+AGENT_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "representative",
+                         "envoy", "ambassador", "adviser", "advisor", "negotiator", "lawyer"})
+# Reasons of a country that the context gave, not the mention itself.
+CONTEXT_REASONS = frozenset({"country_from_sentence_context", "country_from_article_context"})
 # Sectors an organisation keeps when it modifies a group noun: "ECOWAS leaders"
 # and "an Amnesty International spokesperson" speak for the organisation.
 ORGANISATION_SECTORS = {"IGO", "NGO", "PTY", "REB", "CRM"}
@@ -70,6 +80,7 @@ class _Draft:
     reason: str | None = None
     country_from: str | None = None
     known_former: bool = False
+    known: bool = False  # from the knowledge base, whose null country means transnational
 
 
 @Language.factory(
@@ -95,8 +106,11 @@ class ActorResolver:
         self.kb = kb
         self.gazetteer = gazetteer
         self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
+        # for each known name (by its string id), which of its words are capitalised
+        self._capitalised: dict[int, tuple[bool, ...]] = {}
         self._day: dt.date | None = None
         self._dateline_ends: set[int] = set()
+        self._named_countries: frozenset[str] = frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
         # dated roles are judged against the article's publication date (issue 10)
@@ -105,7 +119,9 @@ class ActorResolver:
         self._mark_known_organisations(doc)
         headings = heading_ranges(doc_text(doc))
         entity_of = {token.i: ent for ent in doc.ents for token in ent}
+        self._named_countries = self._countries_named(doc)
         datelines = self._datelines(doc)
+        self._named_countries |= {code for code in datelines.values() if code}
         self._dateline_ends = {end for _, end in datelines}
         heads = self._candidate_heads(doc, entity_of, headings + list(datelines))
         owners = {i: self._owner(doc[i], heads) for i in heads}
@@ -135,8 +151,9 @@ class ActorResolver:
         West Africa Province", "Bank of Japan").
         """
         acronyms, names = self._known_matchers(doc)
-        found = [Span(doc, start, end, label="ORG")
-                 for matcher in (acronyms, names) for _, start, end in matcher(doc)]
+        found = [Span(doc, start, end, label="ORG") for _, start, end in acronyms(doc)]
+        found += [Span(doc, start, end, label="ORG") for key, start, end in names(doc)
+                  if _written_as_name(doc[start:end], self._capitalised[key])]
         if not found:
             return
         ents = list(doc.ents)
@@ -153,6 +170,17 @@ class ActorResolver:
             added.append(span)
         if added:
             doc.ents = sorted(ents + added, key=lambda ent: ent.start)
+
+    def _countries_named(self, doc: Doc) -> frozenset[str]:
+        """The countries the article names outright (names, demonyms, capitals); the
+        dateline's country joins them once it is read."""
+        found = set()
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "NORP"):
+                matched = self.countries.match(ent.text)
+                if matched is not None:
+                    found.add(matched[0].iso3)
+        return frozenset(found)
 
     def _datelines(self, doc: Doc) -> dict[tuple[int, int], str | None]:
         """Character ranges of the datelines' places, each with the country it names."""
@@ -181,8 +209,13 @@ class ActorResolver:
             for name in self.kb.organisation_names:
                 if is_acronym(name) and len(name.replace(".", "")) < MIN_MARKED_ACRONYM:
                     continue
-                matcher = acronyms if is_acronym(name) else names
-                matcher.add("ORG", [tokenizer(name)])
+                if is_acronym(name):
+                    acronyms.add("ORG", [tokenizer(name)])
+                    continue
+                words = tokenizer(name)
+                names.add(name, [words])
+                self._capitalised[doc.vocab.strings[name]] = tuple(
+                    token.text[:1].isupper() for token in words)
             self._matchers = (acronyms, names)
         return self._matchers
 
@@ -275,11 +308,26 @@ class ActorResolver:
             elif child.dep_ == "prep" and child.lower_ in ("of", "in", "from") and (
                     draft.kind == "group" and not draft.countries):
                 for pobj in child.children:
-                    if pobj.dep_ == "pobj" and pobj.i in entity_of:
-                        self._fold(draft, entity_of.get(pobj.i), pobj.i, head.doc)
+                    # "the presidents of Poland and Lithuania": each conjunct folds in
+                    for owner in (pobj, *pobj.conjuncts) if pobj.dep_ == "pobj" else ():
+                        if owner.i in entity_of:
+                            self._fold(draft, entity_of.get(owner.i), owner.i, head.doc)
+            elif child.dep_ == "prep" and child.lower_ == "for" and draft.kind == "group" \
+                    and not draft.countries and head.lemma_.lower() in AGENT_NOUNS:
+                self._fold_principal(draft, child, entity_of)
         if draft.kind == "person":
             self._date_person(draft, head.doc)
         return draft
+
+    def _fold_principal(self, draft: _Draft, prep: Token, entity_of: dict[int, Span]) -> None:
+        """ "A spokesman for the Taliban government in Kabul": who the agent speaks for
+        gives its country, from the first actor-like entity of the phrase."""
+        for token in prep.subtree:
+            ent = entity_of.get(token.i)
+            if ent is not None and ent.label_ in ("GPE", "NORP", "ORG") and token.i != prep.i:
+                self._fold(draft, ent, token.i, token.doc)
+                if draft.countries:
+                    return
 
     def _date_person(self, draft: _Draft, doc: Doc) -> None:
         """ "Former President X" is ELI; a KB role that ended gives way to a title in the text."""
@@ -301,6 +349,9 @@ class ActorResolver:
         label = ent.label_
         if label == "PERSON" and self.kb.is_group_word(text):
             label = "NORP"
+        elif label == "PERSON" and ent.root.dep_ == "compound" \
+                and ent.root.head.lemma_.lower() in PLACE_NOUNS:
+            label = "GPE"  # "the Kenscoff area": a place the model took for a person
         elif label == "PERSON":
             label = _country_word_label(self.countries, text) or label
         if label == "PERSON":
@@ -313,7 +364,8 @@ class ActorResolver:
         if label == "ORG" or label == "GPE" or label == "NORP":
             name = _strip_possessive(_strip_the(text))
             known = self.kb.organisation(name) or (
-                self.kb.organisation_within(name) if label == "ORG" else None)
+                self.kb.organisation_within(name) or self._acronym_within(ent)
+                if label == "ORG" else None)
             if known:
                 draft.kind = "organisation"
                 self._apply_known(draft, known)
@@ -352,26 +404,37 @@ class ActorResolver:
         draft.sector = self._organisation_sector(ent)
         self._describe_unknown_organisation(draft, ent)
 
+    def _acronym_within(self, ent: Span) -> KbEntry | None:
+        """A known organisation's acronym opening a longer name: "OAS Permanent Council",
+        "UN Human Rights Council" are bodies of the OAS and the UN."""
+        first = ent[1] if ent[0].lower_ == "the" and len(ent) > 1 else ent[0]
+        if first.i + 1 >= ent.end or not is_acronym(first.text) or not first.text.isupper():
+            return None
+        return self.kb.organisation(first.text)
+
     def _describe_unknown_organisation(self, draft: _Draft, ent: Span) -> None:
         """Country and kind of an organisation the knowledge base does not know.
 
         A country named inside the name gives its country ("Liberian Peace
         Council", "Free Malawi Alliance");
         failing that, international bodies are IGO ("International Labour
-        Office") and associations, committees and watchdogs are NGO.
+        Office", "Alliance of Sahel States") and associations, committees and
+        watchdogs are NGO.
         """
-        for token in ent:
-            if token.pos_ != "PROPN" and token.tag_ not in ("JJ", "NNP", "NNPS"):
-                continue
-            matched = self.countries.match(token.text)
-            if matched and matched[1] in ("name", "demonym"):
-                draft.countries = [matched[0].iso3]
-                draft.country_from = "organisation_name"
-                return
+        for size in (3, 2, 1):  # "United States Agency for …" before "States"
+            for start in range(ent.start, ent.end - size + 1):
+                words = ent.doc[start:start + size]
+                if any(t.pos_ != "PROPN" and t.tag_ not in ("JJ", "NNP", "NNPS") for t in words):
+                    continue
+                matched = self.countries.match(words.text)
+                if matched and matched[1] in ("name", "demonym"):
+                    draft.countries = [matched[0].iso3]
+                    draft.country_from = "organisation_name"
+                    return
         words = [t.lower_ for t in ent if not t.is_punct]
         head = ent.root.lower_
-        if words and words[0] in ("international", "world", "global", "united") and (
-                head in ORG_IGO_HEADS or "nations" in words):
+        if words and (words[0] in ("international", "world", "global", "united") and (
+                head in ORG_IGO_HEADS or "nations" in words) or MEMBER_STATE_WORDS & set(words)):
             draft.countries = ["IGO"]
             draft.sector = draft.sector or "IGO"
             draft.country_from = "organisation_name"
@@ -392,6 +455,7 @@ class ActorResolver:
 
     def _apply_known(self, draft: _Draft, known: KbEntry) -> None:
         coding = known.coding_on(self._day)
+        draft.known = True
         draft.name = known.name
         draft.sector = coding.sector
         draft.known_former = coding.former
@@ -473,9 +537,11 @@ class ActorResolver:
         return sub
 
     def _place_country(self, text: str) -> str | None:
+        """The country of a place name, read with the countries the article names:
+        "Ontario" in a story about Toronto is the province, not the Californian city."""
         if self.gazetteer is None:
             return None
-        candidate = self.gazetteer.best(text)
+        candidate = self.gazetteer.best(text, context_countries=self._named_countries)
         return getattr(candidate, "country", None) if candidate else None
 
     # -- context ------------------------------------------------------------
@@ -493,6 +559,7 @@ class ActorResolver:
         """
         article_countries: Counter[str] = Counter()
         sentence_countries: dict[int, set[str]] = {}
+        body_countries: dict[int, set[str]] = {}  # named by the sentence itself, not a dateline
         sentence_places: dict[int, set[str]] = {}
         for (start, end), code in datelines.items():
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -510,8 +577,10 @@ class ActorResolver:
             sentence = draft.head.sent.start
             article_countries[code] += 1
             sentence_countries.setdefault(sentence, set()).add(code)
+            body_countries.setdefault(sentence, set()).add(code)
             if draft.reason in ("place_as_actor", "capital_as_government"):
                 sentence_places.setdefault(sentence, set()).add(code)
+        filed = next((code for code in datelines.values() if code), None)
         dominant = None
         ranked = article_countries.most_common(2)
         if ranked:
@@ -521,8 +590,10 @@ class ActorResolver:
                     ahead and code in datelines.values()):
                 dominant = code
         for draft in drafts.values():
-            if draft.countries or draft.sector is None or draft.sector in ("IGO", "NGO"):
-                continue
+            if draft.countries or draft.sector in ("IGO", "NGO") or (
+                    draft.sector is None and draft.kind != "organisation") or (
+                    draft.kind == "organisation" and draft.known):
+                continue  # Islamic State is nobody's: its KB entry has no country
             if draft.kind in ("group", "organisation"):
                 local = sentence_countries.get(draft.head.sent.start, set())
             elif draft.kind == "person":
@@ -533,6 +604,11 @@ class ActorResolver:
                 continue
             if len(local) == 1:
                 draft.countries = [next(iter(local))]
+                draft.country_from = "sentence_context"
+            elif filed in body_countries.get(draft.head.sent.start, set()):
+                # "Ottawa police arrested nine people … arms exports to Israel": of the
+                # countries the sentence names, the one the report was filed in
+                draft.countries = [filed]
                 draft.country_from = "sentence_context"
             elif dominant:
                 draft.countries = [dominant]
@@ -600,6 +676,11 @@ class ActorResolver:
                                     role=earlier_person.role, reason="coreference")
                     resolved.append(actor)
                     continue
+            if actor.kind == "group" and actor.reason in CONTEXT_REASONS:
+                actor = _as_earlier_group(actor, resolved)
+            if actor.kind == "organisation" and (
+                    actor.country is None or actor.reason in CONTEXT_REASONS):
+                actor = _as_earlier_organisation(actor, resolved)
             if actor.kind == "person" and actor.name:
                 for earlier in reversed(persons):
                     # the KB's spelling may differ from the text's ("Glass", "Glas")
@@ -617,11 +698,52 @@ class ActorResolver:
         return resolved
 
 
+def _as_earlier_group(actor: Actor, earlier: list[Actor]) -> Actor:
+    """ "Lebanon's president … the president said": a bare group noun whose country
+    only the context gave refers back to the last mention of that noun whose
+    country the text stated, and takes its country. The head word must match as
+    written: "governments across the region" are not "Ecuador's government"."""
+    head = actor.text.lower().split()[-1:]
+    for mention in reversed(earlier):
+        if mention.kind == "group" and mention.name == actor.name and mention.country \
+                and mention.text.lower().split()[-1:] == head \
+                and mention.reason not in CONTEXT_REASONS and not mention.members:
+            return replace(actor, country=mention.country, reason="coreference")
+    return actor
+
+
+def _as_earlier_organisation(actor: Actor, earlier: list[Actor]) -> Actor:
+    """ "The European Commission … the Commission": an organisation the KB does not know
+    whose name ends an earlier organisation's is that organisation."""
+    words = (actor.name or "").lower().split()
+    for mention in reversed(earlier):
+        if mention.kind != "organisation" or not mention.country or not words:
+            continue
+        for written in (mention.name or "", _strip_the(mention.text)):
+            known = written.lower().split()
+            if len(words) < len(known) and known[-len(words):] == words:
+                return replace(actor, name=mention.name, country=mention.country,
+                               sector=mention.sector, reason="coreference")
+    return actor
+
+
 def _add_countries(draft: _Draft, codes: Iterable[str]) -> None:
     """Append the codes the draft does not have yet, in order."""
     for code in codes:
         if code not in draft.countries:
             draft.countries.append(code)
+
+
+def _written_as_name(span: Span, capitalised: tuple[bool, ...]) -> bool:
+    """Whether the text capitalises the word a known name opens with.
+
+    Names are matched case-blind ("the Russian defence ministry"), but a name
+    whose opening word is written in lower case is an ordinary phrase: "the
+    federal labour minister" is no mention of Labour, "the planned amnesty" none
+    of Amnesty International, "the conservative People's Party" not the Danish
+    Conservative People's Party.
+    """
+    return not (capitalised[:1] == (True,) and span[0].is_lower)
 
 
 def _named_inside(ent: Span, known: Span) -> bool:
@@ -639,15 +761,15 @@ def _aligned_with(ent: Span, known: Span) -> bool:
 def _country_word_label(countries: Countries, text: str) -> str | None:
     """The label a one-word country name or demonym deserves when NER took it for a person.
 
-    The small model tags "Nepal" or "Nigerien" as PERSON; a given name that is
-    also a country ("Jordan", "Chad") stays a person.
+    The small model tags "Nepal", "Nigerien" or "Budapest" as PERSON; a given
+    name that is also a country ("Jordan", "Chad") stays a person.
     """
     if " " in text or text in PERSONAL_NAMES_THAT_ARE_COUNTRIES:
         return None
     matched = countries.match(text)
     if matched is None:
         return None
-    return {"name": "GPE", "demonym": "NORP"}.get(matched[1])
+    return {"name": "GPE", "demonym": "NORP", "capital": "GPE"}.get(matched[1])
 
 
 def _same_person(full: str | None, short: str | None) -> bool:
