@@ -779,3 +779,61 @@ def test_geolocate_model_close_spellings_vote_for_a_chain_country(nlp) -> None:
     text = "In Bree de Ycuamandiyu (Bree), residents marched against the mayor."
     location = _located(nlp, Geolocator(small), text, "marched")._.events[0].location
     assert location.country == "PRY"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Shells struck a neighbourhood of the town of Sake on Saturday.",
+    "Militants stormed a police post on the outskirts of Dera Ismail Khan late on Friday.",
+])
+def test_geolocate_model_name_after_a_place_noun_of(nlp, text: str) -> None:
+    # "the town of", "the outskirts of" say that the name after them is a place, even
+    # where the model tags it a common noun ("Sake") or a person ("Dera Ismail Khan").
+    small = Gazetteer.from_candidates([
+        Candidate(1801, "Sake", "COD", "Nord-Kivu", -1.57, 29.04, 17_000, "city"),
+        Candidate(1802, "Dera Ismail Khan", "PAK", "Khyber Pakhtunkhwa", 31.83, 70.9,
+                  760_000, "city"),
+    ])
+    trigger = "struck" if "struck" in text else "stormed"
+    location = _located(nlp, Geolocator(small), text, trigger)._.events[0].location
+    assert location is not None and location.geonameid in (1801, 1802)
+
+
+@pytest.mark.slow
+def test_geolocate_model_place_inside_an_organisation_name(nlp) -> None:
+    # The party is named after the region; it is not there.
+    small = Gazetteer.from_candidates([
+        Candidate(1901, "Kurdistan", "IRN", "Kurdistan", 35.3, 46.8, 1_500_000, "admin1"),
+    ])
+    doc = nlp("Officials agreed on closer cooperation against the Kurdistan Workers Party (PKK).")
+    doc._.events = [_event_at(doc, "agreed")]
+    doc = Geolocator(small)(doc)
+    assert not [p for p in doc._.places if p.geonameid is not None]
+
+
+def test_geolocate_chain_of_a_thing_is_no_place(vocab) -> None:
+    # "Leaders of the Group of 20": "of" after a word that is no place names what it
+    # belongs to, not a place holding it.
+    _extensions()
+    small = Gazetteer.from_candidates([
+        Candidate(2001, "Group", "BRA", "Tocantins", -11.7, -49.1, 80_000, "city")])
+    doc = _doc(vocab, [
+        ("Leaders", 4, "nsubj", "O"), ("of", 0, "prep", "O"), ("the", 3, "det", "O"),
+        ("Group", 1, "pobj", "O"), ("met", 4, "ROOT", "O"), (".", 4, "punct", "O"),
+    ])
+    doc._.actors = []
+    doc._.events = []
+    assert Geolocator(small)(doc)._.places == []
+
+
+@pytest.mark.slow
+def test_geolocate_model_article_place_is_marked_inherited(nlp) -> None:
+    # An event whose sentence names no place takes the article's place, marked as such
+    # so that merge_mentions does not read it as the mention's own.
+    small = Gazetteer.from_candidates([
+        Candidate(2101, "Bree", "IDN", "Eriador", -4.1, 138.1, 20_000, "city")])
+    doc = nlp("Gunmen attacked a market in Bree on Monday. Two people were killed.")
+    doc._.events = [_event_at(doc, "attacked"), _event_at(doc, "killed")]
+    own, inherited = (event.location for event in Geolocator(small)(doc)._.events)
+    assert (own.name, own.reason) == ("Bree", None)
+    assert (inherited.name, inherited.reason) == ("Bree", "article_place")

@@ -85,3 +85,15 @@ def test_merge_mentions_is_complete_link():
     near_second = dataclasses.replace(blasts, location=MINAS_ITHIL)
     events = merge_mentions([exploded, attack, near_second], article_id="a1")
     assert [len(e.mentions) for e in events] == [2, 1]
+
+
+def test_merge_mentions_article_place_is_no_evidence_of_another_occurrence():
+    # "the attack" has no place of its own: the article's place it was given (far from
+    # Osgiliath) neither keeps it apart nor outranks the bombing's own town.
+    exploded, attack, *_ = _events()
+    inherited = dataclasses.replace(MINAS_ITHIL, name="Dateline", reason="article_place",
+                                    lat=40.0, lon=50.0)
+    events = merge_mentions([exploded, dataclasses.replace(attack, location=inherited)],
+                            article_id="a1")
+    assert len(events) == 1
+    assert events[0].location == OSGILIATH

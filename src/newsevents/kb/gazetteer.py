@@ -80,6 +80,7 @@ WORLD_REGIONS = frozenset({
     "indian ocean", "mediterranean", "horn of africa", "west africa", "east africa",
     "southern africa", "north africa", "central africa", "sub-saharan africa",
     "southeast asia", "south asia", "central asia", "east asia", "eurasia", "scandinavia",
+    "americas", "baltic", "baltics", "baltic states",
 })
 
 _ADMIN_SUFFIXES = ("province", "region", "governorate", "oblast", "state", "prefecture",

@@ -64,6 +64,13 @@ LOCATIVE_PREPS = frozenset({
 })
 # Prepositions after which a proper noun NER did not call a place is tried as one.
 MISSED_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "across"})
+# Nouns whose "of" names a place: "the town of Sake", "on the outskirts of Dera Ismail
+# Khan" (which the small model calls a person). The noun says the name is a place, so
+# it needs no extra margin.
+PLACE_OF_NOUNS = frozenset({
+    "town", "city", "village", "villages", "district", "province", "region", "governorate",
+    "county", "municipality", "township", "outskirts", "suburbs", "suburb", "environs",
+})
 # Labels a name after such a preposition may carry and still be a place
 # (the small model calls "Quetta" a WORK_OF_ART and "Punjab" NORP).
 MISSED_PLACE_LABELS = frozenset({"", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT",
@@ -99,6 +106,14 @@ NOT_PLACE_WORDS = frozenset({"north", "south", "east", "west", "central", "upper
                              "new", "old", "great", "greater", "little", "grand"})
 # Labels of names that hold place names without being places ("the Bank of England").
 NAMED_THINGS = frozenset({"ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "FAC"})
+# Head words of organisations named after a place rather than being there ("the
+# Kurdistan Workers Party", "the Bank of Baghdad", "the Congo River Alliance"): a place
+# name inside such an ORG entity is not a place of the story.
+ORGANISATION_NOUNS = frozenset({
+    "party", "parties", "front", "movement", "alliance", "league", "congress", "union",
+    "workers", "bank", "company", "corporation", "brigade", "brigades", "battalion",
+    "army", "coalition", "federation", "group",
+})
 # Labels of entities that are places when they are a country or capital
 # name ("Washington said" is often ORG).
 ACTOR_LABELS = frozenset({"ORG", "PERSON", "NORP"})
@@ -205,7 +220,7 @@ class Geolocator:
         if events:
             main = _main_place(mentions)
             countries = {actor.country for actor in doc._.actors or ()}
-            story = _story_place(mentions, countries) or main
+            story = _story_place(mentions, countries, _lead_sentence(doc)) or main
             fallback = None if main is not None else self.article_country(doc, mentions)
             doc._.events = [
                 dataclasses.replace(event, location=self.locate(
@@ -269,7 +284,8 @@ class Geolocator:
                  if not self._is_modifier(span) and not _is_calendar_word(span.text)]
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
-        chains = [chain for chain in _find_chains(doc_text(doc)) if not _names_thing(doc, chain)]
+        chains = [chain for chain in _find_chains(doc_text(doc))
+                  if not _names_thing(doc, chain) and not self._of_a_thing(doc, chain)]
         votes = [self._chain_vote(doc_text(doc), chain) for chain in chains]
         context = self._context(doc, spans, dateline, chains, votes)
         hint = self._hint(dateline, context)
@@ -304,14 +320,19 @@ class Geolocator:
         for span in missed:
             if any(span.start_char < end and start < span.end_char for start, end in taken):
                 continue
+            named = span.start > 0 and _names_place_of(doc[span.start - 1])
             mention = self._resolve(span.text, span.start_char, span.end_char, hint=hint,
                                     context=ranked_context, root=span.root,
-                                    margin=MISSED_PLACE_MARGIN)
+                                    margin=0.0 if named else MISSED_PLACE_MARGIN)
             if not mention.resolved:
                 mention = self._resolve_inside(span, hint=hint, context=ranked_context) or mention
             if mention.resolved:
                 mentions.append(mention)
                 taken.append((span.start_char, span.end_char))
+        names = _organisation_names(doc)
+        mentions = [m for m in mentions if m.dateline or not any(
+            start <= m.place.start and m.place.end <= end and (start, end) != (
+                m.place.start, m.place.end) for start, end in names)]
         mentions.sort(key=lambda m: (m.place.start, m.place.end))
         return _neighbourhoods_near_their_city(mentions)
 
@@ -542,6 +563,17 @@ class Geolocator:
             mentions[-1] = as_region[len(mentions) - 1]
         return mentions
 
+    def _of_a_thing(self, doc: Doc, chain: list[tuple[int, int]]) -> bool:
+        """Whether the chain is "X of Y" with an X that is no place ("Leaders of the
+        Group of 20", "the International Court of Justice in The Hague"): Y then
+        names what X belongs to, not a place holding X."""
+        text = doc_text(doc)
+        (start, end), (next_start, _) = chain[0], chain[1]
+        name = text[start:end]
+        return text[end:next_start].strip() in ("of", "of the") \
+            and name.split()[-1].lower() not in _BARE_KIND_NOUNS \
+            and not self.gazetteer.countries_of(name)
+
     def _names_country(self, text: str) -> bool:
         matched = self.countries.match(text)
         return matched is not None and matched[1] == "name"
@@ -639,14 +671,16 @@ class Geolocator:
             if start < noun.i and doc[start].text != "-":
                 spans.append(doc[start:noun.i + 1])
         for prep in doc:
-            if prep.lower_ not in MISSED_PLACE_PREPS:
+            if prep.lower_ not in MISSED_PLACE_PREPS and not _names_place_of(prep):
                 continue
             start = prep.i + 1
             if start < len(doc) and doc[start].lower_ == "the":
                 start += 1
             end = start
-            while (end < len(doc) and end not in covered and doc[end].pos_ == "PROPN"
-                   and doc[end].is_title):
+            # after "the town of" a title-case word is a name whatever its tag ("Sake")
+            named = prep.lower_ == "of"
+            while (end < len(doc) and end not in covered and doc[end].is_title
+                   and (doc[end].pos_ == "PROPN" or named and doc[end].pos_ == "NOUN")):
                 end += 1
             if end == start:
                 continue
@@ -779,7 +813,7 @@ class Geolocator:
             said = {token.i for token in trigger.root.subtree}
             free = [m for m in free if m.root is not None and m.root.i not in said]
             if not free:
-                return main.place
+                return _inherited(main.place)
         # A chain is one location phrase even when an actor span swallows its first
         # names ("attacked the town of X, Region, Country": the region, not the country).
         chained = {m.chain for m in free if m.chain is not None}
@@ -787,7 +821,7 @@ class Geolocator:
         if free:
             return _most_specific(free, event.trigger.start, demoted=elsewhere).place
         if main is not None:
-            return main.place
+            return _inherited(main.place)
         if sentence:
             target_ranges = [(actor.start, actor.end) for actor in event.target]
             targets = [m for m in sentence if _overlaps(m.place, target_ranges)]
@@ -835,20 +869,34 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
     return chains
 
 
+def _organisation_names(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of the ORG entities headed by an organisation noun ("the Kurdistan
+    Workers Party", "the Bank of Baghdad"): the places named inside them are not places."""
+    return [(ent.start_char, ent.end_char) for ent in doc.ents
+            if ent.label_ == "ORG" and any(token.is_title and token.lower_ in ORGANISATION_NOUNS
+                                           for token in ent)]
+
+
+def _names_place_of(token: Token) -> bool:
+    """Whether the token is the "of" of "the town of …", "the outskirts of …"."""
+    return token.lower_ == "of" and token.i > 0 and token.doc[token.i - 1].lower_ in PLACE_OF_NOUNS
+
+
 def _is_calendar_word(text: str) -> bool:
     """A month or weekday name or abbreviation ("Mar", "Sept.", "Tuesday"): never a place."""
     return text.lower().rstrip(".") in CALENDAR_WORDS
 
 
 def _names_thing(doc: Doc, chain: list[tuple[int, int]]) -> bool:
-    """Whether NER reads a whole "X of Y" chain as one non-place name.
+    """Whether NER reads a whole "X of (the) Y" chain as one non-place name.
 
     "the International Court of Justice" is an organisation, not a place
-    called Justice holding another called International Court.
+    called Justice holding another called International Court; "the Bridge of
+    the Americas" is a bridge.
     """
     text = doc_text(doc)
     links = [text[a_end:b_start].strip() for (_, a_end), (b_start, _) in zip(chain, chain[1:])]
-    if any(link != "of" for link in links):
+    if any(link not in ("of", "of the") for link in links):
         # Summaries' "Town (Region)" and "Town, Region" chains are often tagged ORG.
         return False
     start, end = chain[0][0], chain[-1][1]
@@ -1010,7 +1058,8 @@ def _in_clause(root: Token, anchors: set[int]) -> bool:
             token = token.head
         else:
             break
-    if token.dep_ != "pobj" or token.head.lower_ not in LOCATIVE_PREPS:
+    if token.dep_ != "pobj" or not (token.head.lower_ in LOCATIVE_PREPS
+                                    or _names_place_of(token.head)):
         return False
     anchor = token.head.head
     for _ in range(4):
@@ -1037,8 +1086,13 @@ def _overlaps(place: Place, ranges: list[tuple[int, int]]) -> bool:
     return any(place.start < end and start < place.end for start, end in ranges)
 
 
-def _main_place(mentions: list[_Mention]) -> _Mention | None:
-    """The dateline place, else the most frequent/specific place of the top country."""
+def _main_place(mentions: list[_Mention], *,
+                lead_sentence: Span | None = None) -> _Mention | None:
+    """The dateline place, else the most frequent/specific place of the top country.
+
+    The lead sentence (``lead_sentence``, else the first sentence that names a
+    place) counts its most specific place once more.
+    """
     resolved = [m for m in mentions if m.resolved]
     for mention in resolved:
         if mention.dateline:
@@ -1050,7 +1104,7 @@ def _main_place(mentions: list[_Mention]) -> _Mention | None:
     counts: Counter[tuple[int | None, str | None]] = Counter(
         (m.place.geonameid, m.place.name) for m in resolved if m.place.country == top_country)
     weight = {"city": 2.0, "district": 1.75, "admin1": 1.5, "region": 1.5, "country": 1.0}
-    lead = _lead_place(resolved)
+    lead = _lead_place(resolved, lead_sentence)
     if lead is not None and lead.place.country == top_country:
         # The first sentence that names a place usually states where the story
         # happened; later ones add background ("one of many raids in the region").
@@ -1063,18 +1117,29 @@ def _main_place(mentions: list[_Mention]) -> _Mention | None:
     return max((m for m in resolved if m.place.country == top_country), key=strength)
 
 
-def _story_place(mentions: list[_Mention], actor_countries: set[str | None]) -> _Mention | None:
+def _story_place(mentions: list[_Mention], actor_countries: set[str | None],
+                 lead_sentence: Span | None = None) -> _Mention | None:
     """Where the story happened, when the article names a town other than its dateline.
 
     The dateline says where the report was filed ("BEIRUT —" on a Syrian
     story); a town the article itself names is the better guess for an
-    occurrence that names no place of its own. Regions and countries are too
+    occurrence that names no place of its own, when the body's first sentence
+    (``lead_sentence``) names it or the body names it more than once: a
+    passing mention ("taken to a hospital in New Westminster") does not
+    overrule the dateline. The names of the dateline itself (the "Pakistan" of
+    "PESHAWAR, Pakistan —") are not the body's. Regions and countries are too
     vague to overrule the dateline, and so is a town abroad when the article
     names other places or actors of the dateline's country.
     """
-    body = [m for m in mentions if not m.dateline and m.resolved]
-    place = _main_place(body)
+    body = [m for m in mentions if not m.dateline and m.resolved
+            and (lead_sentence is None or m.place.start >= lead_sentence.start_char)]
+    place = _main_place(body, lead_sentence=lead_sentence)
     if place is None or place.place.feature not in ("city", "district"):
+        return None
+    lead = _lead_place(body, lead_sentence) if lead_sentence is not None else None
+    named = sum(m.place.geonameid == place.place.geonameid for m in body)
+    if lead_sentence is not None and named < 2 and (
+            lead is None or lead.place.geonameid != place.place.geonameid):
         return None
     dateline = next((m for m in mentions if m.dateline), None)
     if dateline is not None and place.place.country != dateline.place.country and (
@@ -1084,14 +1149,23 @@ def _story_place(mentions: list[_Mention], actor_countries: set[str | None]) -> 
     return place
 
 
-def _lead_place(resolved: list[_Mention]) -> _Mention | None:
-    """The most specific place of the first sentence that names one."""
-    first = min(resolved, key=lambda m: m.place.start)
-    if first.root is None:
+def _lead_sentence(doc: Doc) -> Span | None:
+    """The first sentence after the dateline ("PESHAWAR, Pakistan, Oct. 14 —"), if any."""
+    filed = DATELINE.match(doc_text(doc))
+    if filed is None:
         return None
-    sentence = first.root.sent
+    return next((sent for sent in doc.sents if sent.end_char > filed.end()), None)
+
+
+def _lead_place(resolved: list[_Mention], sentence: Span | None = None) -> _Mention | None:
+    """The most specific place of ``sentence``, else of the first sentence that names one."""
+    if sentence is None:
+        first = min(resolved, key=lambda m: m.place.start)
+        if first.root is None:
+            return None
+        sentence = first.root.sent
     lead = [m for m in resolved if m.root is not None and m.root.sent == sentence]
-    return _most_specific(lead, first.place.start)
+    return _most_specific(lead, lead[0].place.start) if lead else None
 
 
 def _place(text: str, start: int, end: int, candidate: Candidate) -> Place:
@@ -1100,6 +1174,13 @@ def _place(text: str, start: int, end: int, candidate: Candidate) -> Place:
         country=candidate.country, admin1=candidate.admin1, lat=candidate.lat,
         lon=candidate.lon, feature=candidate.feature,
     )
+
+
+def _inherited(place: Place) -> Place:
+    """The article's place given to an event whose own sentence places nothing
+    (``reason="article_place"``): it says where the story is, not that this mention
+    happened there, so it is no evidence that two mentions are different occurrences."""
+    return dataclasses.replace(place, reason="article_place")
 
 
 def _unresolved(text: str, start: int, end: int, reason: str) -> Place:
