@@ -837,3 +837,32 @@ def test_geolocate_model_article_place_is_marked_inherited(nlp) -> None:
     own, inherited = (event.location for event in Geolocator(small)(doc)._.events)
     assert (own.name, own.reason) == ("Bree", None)
     assert (inherited.name, inherited.reason) == ("Bree", "article_place")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "trigger", "place"), [
+    # what is said, and whom it is said to, is not where it was said
+    ("MINAS TIRITH — Gondor called on Rohan to withdraw from positions in Edoras.",
+     "called", "MINAS TIRITH"),
+    ("MINAS TIRITH — Gondor urged Rohan to open more crossings, speaking at a meeting of "
+     "ministers in Osgiliath.", "urged", "Osgiliath"),
+    ("MINAS TIRITH — Gondor rejected the criticism, telling reporters in Osgiliath that it "
+     "would not be lectured.", "rejected", "Osgiliath"),
+])
+def test_geolocate_model_statement_is_where_it_was_said(nlp, text: str, trigger: str,
+                                                        place: str) -> None:
+    doc = nlp(text)
+    event = dataclasses.replace(_event_at(doc, trigger), type="REQUEST")
+    doc._.events = [event]
+    location = Geolocator(Gazetteer.from_candidates(PLACES))(doc)._.events[0].location
+    assert location.text == place
+
+
+@pytest.mark.slow
+def test_geolocate_model_named_square_is_not_a_town(nlp) -> None:
+    # the square is named after a man; the town of that name is elsewhere
+    small = Gazetteer.from_candidates([
+        Candidate(2201, "Sukhbaatar", "MNG", "Selenge", 50.2, 106.2, 20_000, "city")])
+    location = _located(nlp, Geolocator(small), "Thousands gathered in Sukhbaatar Square.",
+                        "gathered")._.events[0].location
+    assert location is None or location.name != "Sukhbaatar"

@@ -83,10 +83,26 @@ FACILITY_NOUNS = frozenset({
     "crossroads", "bridge", "airport", "airbase", "station", "square", "market", "checkpoint",
     "crossing", "dam", "base", "port", "harbour", "harbor", "hospital", "prison", "camp",
 })
+# Squares and streets with a proper name ("Sükhbaatar Square", "Rustaveli Avenue") are
+# named after people and events far more often than after a town: the name inside is
+# not searched as a place (the event stays in the article's city).
+STREET_NOUNS = frozenset({"square", "street", "avenue", "boulevard", "park"})
 # "120 km south of Tehran": the place named is a reference point, not the location.
 DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
                         "southeast", "southwest", "north-east", "north-west", "south-east",
                         "south-west"})
+# Where a statement was made: "in"/"at" a place of a verb of speaking or of an occasion
+# for speaking ("told a briefing in Taipei", "speaking at a summit in Brussels").
+SPEAKING_PREPS = frozenset({"in", "at", "during", "outside"})
+SPEECH_VERBS = frozenset({
+    "say", "tell", "speak", "address", "announce", "brief", "declare", "state", "add",
+    "write", "post", "insist", "reply", "respond", "remark", "comment", "ask",
+})
+OCCASION_NOUNS = frozenset({
+    "briefing", "conference", "meeting", "ceremony", "summit", "session", "interview",
+    "speech", "rally", "visit", "talks", "forum", "gathering", "event", "hearing",
+    "assembly", "parliament", "congress", "address", "appearance",
+})
 # How far up a place's phrase a "from" still makes it an origin ("from the war in Libya"),
 # and the verbs of coming or being brought from somewhere whose "from" does.
 FROM_DEPTH = 4
@@ -387,6 +403,8 @@ class Geolocator:
         with the margin of names NER did not label.
         """
         tokens = [token for token in span if token.lower_ != "the"]
+        if tokens and tokens[-1].is_title and tokens[-1].lower_ in STREET_NOUNS:
+            return None  # "Sükhbaatar Square" is named after a man, not a town
         facility = bool(tokens) and tokens[-1].lower_ in FACILITY_NOUNS
         if facility:
             tokens = tokens[:-1]
@@ -679,13 +697,17 @@ class Geolocator:
             end = start
             # after "the town of" a title-case word is a name whatever its tag ("Sake")
             named = prep.lower_ == "of"
-            while (end < len(doc) and end not in covered and doc[end].is_title
-                   and (doc[end].pos_ == "PROPN" or named and doc[end].pos_ == "NOUN")):
+            while end < len(doc) and end not in covered and (
+                    doc[end].is_title and (doc[end].pos_ == "PROPN"
+                                           or named and doc[end].pos_ == "NOUN")
+                    or _inner_possessive(doc, end, start)):
                 end += 1
             if end == start:
                 continue
             if end < len(doc) and doc[end].lower_ in PLACE_SUFFIXES and end not in covered:
                 end += 1
+            if doc[end - 1].lower_ in STREET_NOUNS:
+                continue  # "rallied at Queen's Park": a square, park or street, no town
             spans.append(doc[start:end])
         return spans
 
@@ -791,6 +813,18 @@ class Geolocator:
         sentence = [m for m in resolved
                     if event.sentence.start <= m.place.start and m.place.end <= event.sentence.end]
         trigger = span_of(doc, event.trigger)
+        if statement and main is not None and main.dateline and trigger is not None:
+            # "said at a ceremony in Nairobi that …", "speaking at a meeting in Brussels"
+            # place the statement; what it is about ("rejected an offer from Japan",
+            # "called on Israel to withdraw from southern Lebanon") does not
+            actor_ranges = [(actor.start, actor.end) for actor in (*event.source, *event.target)]
+            speakers = {token.i for span in (span_of(doc, actor) for actor in event.source)
+                        if span is not None for token in span}
+            spoken = [m for m in sentence if m.root is not None
+                      and _speaking_place(m.root, trigger.root, speakers)
+                      and not _overlaps(m.place, actor_ranges)]
+            return _most_specific(spoken, event.trigger.start).place if spoken \
+                else _inherited(main.place)
         # where something other than the event came from ("migrants brought from camps
         # in Libya") comes last, like an origin
         elsewhere: set[int] = set()
@@ -807,13 +841,6 @@ class Geolocator:
                 return _most_specific(clause, event.trigger.start).place
         actor_ranges = [(actor.start, actor.end) for actor in (*event.source, *event.target)]
         free = [m for m in sentence if not _overlaps(m.place, actor_ranges)]
-        if statement and main is not None and main.dateline and trigger is not None:
-            # "said at a ceremony in Nairobi that …" places the statement; what it is
-            # about ("rejected an offer from Japan") does not
-            said = {token.i for token in trigger.root.subtree}
-            free = [m for m in free if m.root is not None and m.root.i not in said]
-            if not free:
-                return _inherited(main.place)
         # A chain is one location phrase even when an actor span swallows its first
         # names ("attacked the town of X, Region, Country": the region, not the country).
         chained = {m.chain for m in free if m.chain is not None}
@@ -875,6 +902,13 @@ def _organisation_names(doc: Doc) -> list[tuple[int, int]]:
     return [(ent.start_char, ent.end_char) for ent in doc.ents
             if ent.label_ == "ORG" and any(token.is_title and token.lower_ in ORGANISATION_NOUNS
                                            for token in ent)]
+
+
+def _inner_possessive(doc: Doc, i: int, start: int) -> bool:
+    """Whether token ``i`` is the "'s" inside a name ("Cox's Bazar"): after a
+    word of the name and before another."""
+    return (i > start and doc[i].lower_ in ("'s", "’s") and i + 1 < len(doc)
+            and doc[i + 1].is_title and doc[i + 1].pos_ == "PROPN")
 
 
 def _names_place_of(token: Token) -> bool:
@@ -1028,6 +1062,42 @@ def _from_elsewhere(root: Token, anchors: set[int]) -> bool:
             return mover.i not in anchors and mover.lemma_ in ORIGIN_VERBS
         token = token.head
     return False
+
+
+def _speaking_place(root: Token, speech: Token, speakers: set[int]) -> bool:
+    """Whether the place says where a statement was made: it hangs on "in"/"at" of
+    the statement's own verb, of its speaker ("the embassy in Bangkok thanked"), of
+    a verb of speaking ("speaking at …", "telling reporters in Belgrade", "said at
+    …") or of an occasion for speaking ("at a meeting of EU foreign ministers in
+    Brussels", "a briefing in Taipei")."""
+    token = root
+    for _ in range(4):
+        if token.dep_ == "pobj" or token.head.i == token.i:
+            break
+        if token.dep_ not in ("compound", "conj", "appos", "nmod"):
+            return False
+        token = token.head
+    if token.dep_ != "pobj" or token.head.lower_ not in SPEAKING_PREPS:
+        return False
+    head = token.head.head
+    for _ in range(3):
+        if _speaks(head, speech, speakers) or head.lemma_ in OCCASION_NOUNS \
+                or head.lower_ in OCCASION_NOUNS:
+            return True
+        if head.dep_ != "pobj":
+            return False
+        # "a meeting of ministers in Brussels", "asked about the flights in Beijing"
+        head = head.head.head
+    return _speaks(head, speech, speakers)
+
+
+def _speaks(token: Token, speech: Token, speakers: set[int]) -> bool:
+    """Whether the token is the statement's verb, a verb done with it ("praised
+    allies and greeted them at …"), its speaker or a verb of speaking."""
+    return (token.i == speech.i or token.i in speakers
+            or token.dep_ == "conj" and token.head.i == speech.i
+            or speech.dep_ == "conj" and speech.head.i == token.i
+            or token.pos_ in ("VERB", "AUX") and token.lemma_ in SPEECH_VERBS)
 
 
 def _anchors(doc: Doc, event: Event, trigger: Span) -> set[int]:
