@@ -866,3 +866,22 @@ def test_geolocate_model_named_square_is_not_a_town(nlp) -> None:
     location = _located(nlp, Geolocator(small), "Thousands gathered in Sukhbaatar Square.",
                         "gathered")._.events[0].location
     assert location is None or location.name != "Sukhbaatar"
+
+
+@pytest.mark.slow
+def test_geolocate_model_deployment_is_at_its_destination(nlp) -> None:
+    # troops sent to a town are mobilised there, even when the parser makes the town
+    # a target of the event
+    small = Gazetteer.from_candidates([
+        Candidate(2301, "El Paso", "USA", "Texas", 31.8, -106.5, 680_000, "city"),
+        Candidate(2302, "Austin", "USA", "Texas", 30.3, -97.7, 960_000, "city"),
+    ])
+    doc = nlp("Texas deployed 500 soldiers to El Paso on Saturday, days after migrants "
+              "crossed a barrier near Austin.")
+    start = doc.text.index("El Paso")
+    town = Actor(text="El Paso", start=start, end=start + 7, name="El Paso", country="USA",
+                 sector=None, kind="place")
+    event = dataclasses.replace(_event_at(doc, "deployed"), type="MOBILIZE", target=(town,))
+    doc._.events = [event]
+    location = Geolocator(small)(doc)._.events[0].location
+    assert location.name == "El Paso"

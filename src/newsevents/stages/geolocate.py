@@ -91,6 +91,8 @@ STREET_NOUNS = frozenset({"square", "street", "avenue", "boulevard", "park"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
                         "southeast", "southwest", "north-east", "north-west", "south-east",
                         "south-west"})
+# Events whose place is where they send troops or goods ("deployed soldiers to El Paso").
+DESTINATION_TYPES = frozenset({"MOBILIZE", "AID"})
 # Where a statement was made: "in"/"at" a place of a verb of speaking or of an occasion
 # for speaking ("told a briefing in Taipei", "speaking at a summit in Brussels").
 SPEAKING_PREPS = frozenset({"in", "at", "during", "outside"})
@@ -832,7 +834,9 @@ class Geolocator:
             anchors = _anchors(doc, event, trigger)
             elsewhere = {m.place.start for m in sentence
                          if m.root is not None and _from_elsewhere(m.root, anchors)}
-            clause = [m for m in sentence if m.root is not None and _in_clause(m.root, anchors)
+            clause = [m for m in sentence if m.root is not None
+                      and (_in_clause(m.root, anchors) or event.type in DESTINATION_TYPES
+                           and _destination(m.root, trigger))
                       and not _away(m.root) and m.place.start not in elsewhere]
             # A chain is one location phrase: if its region is in the clause, so is its town.
             chained = {m.chain for m in clause if m.chain is not None}
@@ -1060,6 +1064,22 @@ def _from_elsewhere(root: Token, anchors: set[int]) -> bool:
         if token.dep_ == "pobj" and token.head.lower_ == "from":
             mover = token.head.head
             return mover.i not in anchors and mover.lemma_ in ORIGIN_VERBS
+        token = token.head
+    return False
+
+
+def _destination(root: Token, trigger: Span) -> bool:
+    """Whether the place is where the trigger sends something: "deployed 500 soldiers
+    to El Paso", "delivered flour to shelters in Rafah" (a "to"/"into" phrase of the
+    trigger's own verb, possibly through the noun it names)."""
+    token = root
+    for _ in range(FROM_DEPTH):
+        if token.head.i == token.i:
+            return False
+        if token.dep_ == "pobj" and token.head.lower_ in ("to", "into"):
+            return token.head.head.i in {t.i for t in trigger}
+        if token.dep_ not in ("compound", "conj", "appos", "nmod", "pobj", "prep"):
+            return False
         token = token.head
     return False
 
