@@ -885,3 +885,30 @@ def test_geolocate_model_deployment_is_at_its_destination(nlp) -> None:
     doc._.events = [event]
     location = Geolocator(small)(doc)._.events[0].location
     assert location.name == "El Paso"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "trigger", "geonameid"), [
+    # the kind noun before or after the name says which of two namesakes is meant
+    ("Police detained 40 people in raids across the southeastern province of Diyarbakir.",
+     "detained", 2402),
+    ("Troops rescued 20 kidnapped students in Kaduna state on Thursday.", "rescued", 2404),
+    ("Gunmen ambushed a police convoy in the western state of Michoacan on Thursday.",
+     "ambushed", 2405),
+    # the possessed place of a possessive, and a place NER found inside a chain of no places
+    ("Troops exchanged fire along the Line of Control in Kashmir's Poonch district.",
+     "exchanged", 2406),
+])
+def test_geolocate_model_kind_nouns_and_possessives(nlp, text: str, trigger: str,
+                                                   geonameid: int) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(2401, "Diyarbakir", "TUR", "Diyarbakir", 37.9, 40.2, 1_000_000, "city"),
+        Candidate(2402, "Diyarbakir", "TUR", "Diyarbakir", 38.1, 40.5, 1_700_000, "admin1"),
+        Candidate(2403, "Kaduna", "NGA", "Kaduna", 10.5, 7.4, 1_500_000, "city"),
+        Candidate(2404, "Kaduna", "NGA", "Kaduna", 10.4, 7.7, 6_000_000, "admin1"),
+        Candidate(2405, "Michoacan", "MEX", "Michoacan", 19.6, -101.6, 4_000_000, "admin1"),
+        Candidate(2406, "Poonch", "IND", "Jammu and Kashmir", 33.7, 74.1, 50_000, "district"),
+        Candidate(2407, "Line", "CZE", "Plzen", 49.7, 13.3, 1_000, "city"),
+    ])
+    location = _located(nlp, Geolocator(small), text, trigger)._.events[0].location
+    assert location is not None and location.geonameid == geonameid

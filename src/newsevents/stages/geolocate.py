@@ -70,11 +70,15 @@ MISSED_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "across"})
 PLACE_OF_NOUNS = frozenset({
     "town", "city", "village", "villages", "district", "province", "region", "governorate",
     "county", "municipality", "township", "outskirts", "suburbs", "suburb", "environs",
+    "state", "department", "prefecture", "oblast", "commune", "parish",
 })
 # Labels a name after such a preposition may carry and still be a place
 # (the small model calls "Quetta" a WORK_OF_ART and "Punjab" NORP).
 MISSED_PLACE_LABELS = frozenset({"", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT",
                                  "PERSON", "LAW", "LANGUAGE"})
+# Kind nouns the gazetteer reads before "of" ("province of Diyarbakir").
+KIND_OF_NOUNS = frozenset({"city", "town", "province", "state", "region", "governorate",
+                           "district"})
 # Nouns of things named after the place they are in or join: "Donetsk Airport", "the
 # Zahle roundabout", "the Qom-Tehran road". When such a name is not a place itself,
 # the place names inside it are tried.
@@ -319,19 +323,25 @@ class Geolocator:
             inside = voted[0] if voted[1] >= CHAIN_VOTES else hint
             for mention in self._resolve_chain(doc, chain, hint=inside, context=ranked_context):
                 span = doc.char_span(mention.place.start, mention.place.end)
-                if span is not None and self._is_modifier(span):
+                if span is not None and self._is_modifier(span) \
+                        or _inside_of_name(doc, mention.place):
                     continue  # "the Bank of Pakistan" names a bank, not a place
                 if not _overlaps(mention.place, [(m.place.start, m.place.end) for m in mentions]):
                     mentions.append(dataclasses.replace(mention, chain=number))
         taken = [(m.place.start, m.place.end) for m in mentions]
         # A chain's names were resolved together; NER's cut of them ("Nis, Serbia" as one
-        # entity, "Police" of "Police District 16, Kabul") is not tried again.
-        taken += [(start, end) for chain in chains for start, end in chain]
+        # entity, "Police" of "Police District 16, Kabul") is not tried again -- unless
+        # nothing of the chain resolved ("the Line of Control in Kashmir's Poonch
+        # district": NER's "Poonch" is still a place).
+        placed = {m.chain for m in mentions if m.chain is not None}
+        taken += [(start, end) for number, chain in enumerate(chains) if number in placed
+                  for start, end in chain]
         for span in spans:
             if any(span.start_char < end and start < span.end_char for start, end in taken):
                 continue
             mention = self._resolve(span.text, span.start_char, span.end_char, hint=hint,
-                                    context=ranked_context, root=span.root)
+                                    context=ranked_context, root=span.root,
+                                    query=_kind_query(span))
             if not mention.resolved:
                 mention = self._resolve_inside(span, hint=hint, context=ranked_context) or mention
             mentions.append(mention)
@@ -341,7 +351,8 @@ class Geolocator:
             named = span.start > 0 and _names_place_of(doc[span.start - 1])
             mention = self._resolve(span.text, span.start_char, span.end_char, hint=hint,
                                     context=ranked_context, root=span.root,
-                                    margin=0.0 if named else MISSED_PLACE_MARGIN)
+                                    margin=0.0 if named else MISSED_PLACE_MARGIN,
+                                    query=_kind_query(span))
             if not mention.resolved:
                 mention = self._resolve_inside(span, hint=hint, context=ranked_context) or mention
             if mention.resolved:
@@ -355,8 +366,9 @@ class Geolocator:
         return _neighbourhoods_near_their_city(mentions)
 
     def _resolve(self, text: str, start: int, end: int, *, hint: str | None,
-                 context: Iterable[str], root: Token | None, margin: float = 0.0) -> _Mention:
-        ranked = self.gazetteer.rank(text, country_hint=hint, context_countries=context,
+                 context: Iterable[str], root: Token | None, margin: float = 0.0,
+                 query: str | None = None) -> _Mention:
+        ranked = self.gazetteer.rank(query or text, country_hint=hint, context_countries=context,
                                      fuzzy_countries=[hint] if hint else [])
         best = ranked[0] if ranked else None
         if best is None:
@@ -711,6 +723,10 @@ class Geolocator:
             if doc[end - 1].lower_ in STREET_NOUNS:
                 continue  # "rallied at Queen's Park": a square, park or street, no town
             spans.append(doc[start:end])
+            # "in Kashmir's Poonch district", "Sagaing's Depayin township": unless the
+            # whole is one name ("Cox's Bazar"), the possessed place, then its container
+            spans += [part for i in range(start + 1, end - 1) if _inner_possessive(doc, i, start)
+                      for part in (doc[i + 1:end], doc[start:i])]
         return spans
 
     def _dateline(self, doc: Doc) -> tuple[str, int, int, str | None] | None:
@@ -900,12 +916,34 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
     return chains
 
 
+def _inside_of_name(doc: Doc, place: Place) -> bool:
+    """Whether the place is part of an "X of Y" name NER tags as a thing ("the Line of
+    Control", "the Bank of Pakistan"), not the whole of it."""
+    return any(ent.label_ in NAMED_THINGS and " of " in ent.text
+               and ent.start_char <= place.start and place.end <= ent.end_char
+               and (ent.start_char, ent.end_char) != (place.start, place.end)
+               for ent in doc.ents)
+
+
 def _organisation_names(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) of the ORG entities headed by an organisation noun ("the Kurdistan
     Workers Party", "the Bank of Baghdad"): the places named inside them are not places."""
     return [(ent.start_char, ent.end_char) for ent in doc.ents
             if ent.label_ == "ORG" and any(token.is_title and token.lower_ in ORGANISATION_NOUNS
                                            for token in ent)]
+
+
+def _kind_query(span: Span) -> str | None:
+    """The name with the kind noun written before or after it ("the southeastern
+    province of Diyarbakir" and "Kaduna state" are the regions, "the city of Veracruz"
+    the city), for the gazetteer."""
+    doc, i = span.doc, span.start
+    if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in KIND_OF_NOUNS:
+        return f"{doc[i - 2].lower_} of {span.text}"
+    if span.end < len(doc) and doc[span.end].text in PLACE_SUFFIXES \
+            and span[-1].lower_ not in PLACE_SUFFIXES:
+        return f"{span.text} {doc[span.end].text}"
+    return None
 
 
 def _inner_possessive(doc: Doc, i: int, start: int) -> bool:
