@@ -912,3 +912,26 @@ def test_geolocate_model_kind_nouns_and_possessives(nlp, text: str, trigger: str
     ])
     location = _located(nlp, Geolocator(small), text, trigger)._.events[0].location
     assert location is not None and location.geonameid == geonameid
+
+
+@pytest.mark.slow
+def test_geolocate_model_next_sentence_says_where_it_happened(nlp) -> None:
+    # "The attack took place near X" places the attack of the sentence before it
+    small = Gazetteer.from_candidates([
+        Candidate(2501, "Michoacan", "MEX", "Michoacan", 19.6, -101.6, 4_000_000, "admin1"),
+        Candidate(2502, "Apatzingan", "MEX", "Michoacan", 19.1, -102.4, 100_000, "city"),
+    ])
+    text = ("Gunmen ambushed a police convoy in the western state of Michoacan on Thursday. "
+            "The attack took place near Apatzingan.")
+    location = _located(nlp, Geolocator(small), text, "ambushed")._.events[0].location
+    assert location.name == "Apatzingan"
+
+
+@pytest.mark.slow
+def test_geolocate_model_agreement_is_not_at_what_it_is_about(nlp) -> None:
+    # an agreement is made where it is announced, like a statement
+    doc = nlp("MINAS TIRITH — Ministers agreed on Thursday to impose new sanctions on Rohan "
+              "over raids near Edoras.")
+    doc._.events = [dataclasses.replace(_event_at(doc, "agreed"), type="AGREE")]
+    location = Geolocator(Gazetteer.from_candidates(PLACES))(doc)._.events[0].location
+    assert location.text == "MINAS TIRITH"

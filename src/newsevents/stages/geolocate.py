@@ -95,6 +95,11 @@ STREET_NOUNS = frozenset({"square", "street", "avenue", "boulevard", "park"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
                         "southeast", "southwest", "north-east", "north-west", "south-east",
                         "south-west"})
+# Verbs that only say where and when their subject happened ("The attack occurred …").
+HAPPENING_VERBS = frozenset({"occur", "happen", "unfold"})
+# Events made by saying something: an agreement too is made where it is announced or
+# signed, not at what it is about ("agreed to impose sanctions on Belarus").
+SAID_TYPES = STATEMENT_TYPES | {"AGREE"}
 # Events whose place is where they send troops or goods ("deployed soldiers to El Paso").
 DESTINATION_TYPES = frozenset({"MOBILIZE", "AID"})
 # Where a statement was made: "in"/"at" a place of a verb of speaking or of an occasion
@@ -248,7 +253,7 @@ class Geolocator:
                 dataclasses.replace(event, location=self.locate(
                     doc, event, mentions,
                     main=story if event.type in PLACED_TYPES else main,
-                    statement=event.type in STATEMENT_TYPES) or fallback)
+                    statement=event.type in SAID_TYPES) or fallback)
                 for event in events
             ]
         return doc
@@ -857,6 +862,10 @@ class Geolocator:
             # A chain is one location phrase: if its region is in the clause, so is its town.
             chained = {m.chain for m in clause if m.chain is not None}
             clause += [m for m in sentence if m.chain in chained and m not in clause]
+            happened = _happening_place(trigger.sent, resolved)
+            if happened is not None and all(m.place.country == happened.place.country
+                                            for m in clause):
+                clause.append(happened)
             if clause:
                 return _most_specific(clause, event.trigger.start).place
         actor_ranges = [(actor.start, actor.end) for actor in (*event.source, *event.target)]
@@ -1104,6 +1113,37 @@ def _from_elsewhere(root: Token, anchors: set[int]) -> bool:
             return mover.i not in anchors and mover.lemma_ in ORIGIN_VERBS
         token = token.head
     return False
+
+
+def _happening_place(sentence: Span, resolved: list[_Mention]) -> _Mention | None:
+    """The place the next sentence gives an event it refers back to: "The attack took
+    place near Apatzingan", "The meeting was held in Phnom Penh" ("take place",
+    "occur", "happen" or "be held" with a definite subject)."""
+    doc = sentence.doc
+    if sentence.end >= len(doc):
+        return None
+    following = doc[sentence.end].sent
+    verbs = {token.i for token in following if _is_happening(token)}
+    if not verbs:
+        return None
+    places = [m for m in resolved if m.root is not None and m.root.sent == following
+              and _in_clause(m.root, verbs)]
+    return _most_specific(places, places[0].place.start) if places else None
+
+
+def _is_happening(token: Token) -> bool:
+    """A verb that only says where and when its subject happened, with a subject that
+    refers back ("The attack took place", "The talks were held")."""
+    children = list(token.children)
+    happens = token.lemma_ in HAPPENING_VERBS or (
+        token.lemma_ == "take" and any(c.dep_ == "dobj" and c.lower_ == "place"
+                                       for c in children)) or (
+        token.lemma_ == "hold" and any(c.dep_ == "nsubjpass" for c in children))
+    return happens and any(
+        c.dep_ in ("nsubj", "nsubjpass")
+        and any(d.dep_ == "det" and d.lower_ in ("the", "this", "that", "these")
+                for d in c.children)
+        for c in children)
 
 
 def _destination(root: Token, trigger: Span) -> bool:
