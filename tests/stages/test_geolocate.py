@@ -935,3 +935,17 @@ def test_geolocate_model_agreement_is_not_at_what_it_is_about(nlp) -> None:
     doc._.events = [dataclasses.replace(_event_at(doc, "agreed"), type="AGREE")]
     location = Geolocator(Gazetteer.from_candidates(PLACES))(doc)._.events[0].location
     assert location.text == "MINAS TIRITH"
+
+
+@pytest.mark.slow
+def test_geolocate_model_the_capital_is_the_capital_of_the_story(nlp) -> None:
+    # a Dubai-filed story about Pakistan: "the capital" is Islamabad
+    small = Gazetteer.from_candidates([
+        Candidate(2601, "Dubai", "ARE", "Dubai", 25.2, 55.3, 3_000_000, "city"),
+        Candidate(2602, "Islamabad", "PAK", "Islamabad", 33.7, 73.0, 1_000_000, "city"),
+    ])
+    doc = nlp("DUBAI — Pakistani police fired tear gas at protesters in the capital on "
+              "Thursday, Pakistan's interior ministry said.")
+    doc._.events = [_event_at(doc, "fired")]
+    location = Geolocator(small)(doc)._.events[0].location
+    assert (location.text, location.name) == ("capital", "Islamabad")

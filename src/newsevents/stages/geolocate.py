@@ -363,12 +363,37 @@ class Geolocator:
             if mention.resolved:
                 mentions.append(mention)
                 taken.append((span.start_char, span.end_char))
+        if dateline is not None and hint is not None:
+            mentions += self._capitals(doc, hint, taken)
         names = _organisation_names(doc)
         mentions = [m for m in mentions if m.dateline or not any(
             start <= m.place.start and m.place.end <= end and (start, end) != (
                 m.place.start, m.place.end) for start, end in names)]
         mentions.sort(key=lambda m: (m.place.start, m.place.end))
         return _neighbourhoods_near_their_city(mentions)
+
+    def _capitals(self, doc: Doc, code: str, taken: list[tuple[int, int]]) -> list[_Mention]:
+        """"the capital" ("protested in the capital", "the capital's main square") of the
+        article's country (the dateline's, else the leading one; only in a datelined
+        report, whose country is clear), as a mention of that capital city."""
+        country = self.countries.by_code(code)
+        if country is None or not country.capital:
+            return []
+        found = [c for c in self.gazetteer.rank(country.capital, country_hint=code)
+                 if c.country == code and c.feature == "city"]
+        if not found:
+            return []
+        mentions = []
+        for token in doc:
+            if token.lower_ != "capital" or token.pos_ != "NOUN" or token.i == 0 \
+                    or doc[token.i - 1].lower_ != "the" or any(
+                        start < token.idx + len(token) and token.idx < end
+                        for start, end in taken) or any(
+                        child.dep_ in ("prep", "appos") for child in token.children):
+                continue  # "the capital of Mali", "the capital, Bamako" name it
+            mentions.append(_Mention(_place(token.text, token.idx, token.idx + len(token),
+                                            found[0]), token, min(found[0].score, 1.0)))
+        return mentions
 
     def _resolve(self, text: str, start: int, end: int, *, hint: str | None,
                  context: Iterable[str], root: Token | None, margin: float = 0.0,
