@@ -944,8 +944,8 @@ def test_geolocate_model_the_capital_is_the_capital_of_the_story(nlp) -> None:
         Candidate(2601, "Dubai", "ARE", "Dubai", 25.2, 55.3, 3_000_000, "city"),
         Candidate(2602, "Islamabad", "PAK", "Islamabad", 33.7, 73.0, 1_000_000, "city"),
     ])
-    doc = nlp("DUBAI — Pakistani police fired tear gas at protesters in the capital on "
-              "Thursday, Pakistan's interior ministry said.")
+    doc = nlp("DUBAI — Pakistani police fired tear gas at Pakistani opposition supporters "
+              "in the capital on Thursday.")
     doc._.events = [_event_at(doc, "fired")]
     location = Geolocator(small)(doc)._.events[0].location
     assert (location.text, location.name) == ("capital", "Islamabad")

@@ -389,7 +389,8 @@ class Geolocator:
                     or doc[token.i - 1].lower_ != "the" or any(
                         start < token.idx + len(token) and token.idx < end
                         for start, end in taken) or any(
-                        child.dep_ in ("prep", "appos") for child in token.children):
+                        child.dep_ == "appos" or child.dep_ == "prep" and child.lower_ == "of"
+                        for child in token.children):
                 continue  # "the capital of Mali", "the capital, Bamako" name it
             mentions.append(_Mention(_place(token.text, token.idx, token.idx + len(token),
                                             found[0]), token, min(found[0].score, 1.0)))
