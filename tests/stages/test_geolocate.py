@@ -949,3 +949,13 @@ def test_geolocate_model_the_capital_is_the_capital_of_the_story(nlp) -> None:
     doc._.events = [_event_at(doc, "fired")]
     location = Geolocator(small)(doc)._.events[0].location
     assert (location.text, location.name) == ("capital", "Islamabad")
+
+
+@pytest.mark.slow
+def test_geolocate_model_lowercase_entity_is_no_town(nlp) -> None:
+    # NER calls "the metro" a facility; the Indonesian town Metro is not meant
+    small = Gazetteer.from_candidates([
+        Candidate(2701, "Metro", "IDN", "Lampung", -5.1, 105.3, 150_000, "city")])
+    doc = nlp('"We spend half the night in the metro anyway," said a resident.')
+    doc._.events = []
+    assert [p.text for p in Geolocator(small)(doc)._.places if p.geonameid] == []

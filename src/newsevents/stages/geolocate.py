@@ -308,7 +308,8 @@ class Geolocator:
         # "the US dollar", "Ukrainian forces": a country word that only describes a thing
         # is not where anything happened.
         spans = [span for span in spans
-                 if not self._is_modifier(span) and not _is_calendar_word(span.text)]
+                 if not self._is_modifier(span) and not _is_calendar_word(span.text)
+                 and not span.text.islower()]  # "in the metro" (FAC) is no town Metro
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
         chains = [chain for chain in _find_chains(doc_text(doc))
