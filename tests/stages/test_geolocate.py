@@ -959,3 +959,25 @@ def test_geolocate_model_lowercase_entity_is_no_town(nlp) -> None:
     doc = nlp('"We spend half the night in the metro anyway," said a resident.')
     doc._.events = []
     assert [p.text for p in Geolocator(small)(doc)._.places if p.geonameid] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "trigger", "name"), [
+    # past a direction word and the country that owns the name; the owner's land
+    # ("Iraq's mountains") is a place even when the name inside is unknown
+    ("Turkish warplanes bombed targets in northern Iraq's Qandil mountains on Thursday.",
+     "bombed", "Iraq"),
+    ("Drones set fire to a refinery in Russia's Krasnodar region on Thursday.", "set",
+     "Krasnodar"),
+    ("Rebels fired a missile at a ship off the Red Sea port of Hodeidah.", "fired",
+     "Hodeidah"),
+])
+def test_geolocate_model_names_past_their_owner(nlp, text: str, trigger: str,
+                                               name: str) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(2801, "Kandilli", "TUR", "Istanbul", 41.1, 29.1, 20_000, "city"),
+        Candidate(2802, "Krasnodar", "RUS", "Krasnodar", 45.0, 39.0, 900_000, "city"),
+        Candidate(2803, "Hodeidah", "YEM", "Hodeidah", 14.8, 42.9, 600_000, "city"),
+    ])
+    location = _located(nlp, Geolocator(small), text, trigger)._.events[0].location
+    assert location is not None and location.name == name

@@ -70,7 +70,7 @@ MISSED_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "across"})
 PLACE_OF_NOUNS = frozenset({
     "town", "city", "village", "villages", "district", "province", "region", "governorate",
     "county", "municipality", "township", "outskirts", "suburbs", "suburb", "environs",
-    "state", "department", "prefecture", "oblast", "commune", "parish",
+    "state", "department", "prefecture", "oblast", "commune", "parish", "port",
 })
 # Labels a name after such a preposition may carry and still be a place
 # (the small model calls "Quetta" a WORK_OF_ART and "Punjab" NORP).
@@ -128,6 +128,19 @@ DISTANCE_UNITS = frozenset({"km", "kms", "kilometres", "kilometers", "kilometre"
 # neighborhoods").
 NEIGHBOURHOOD_NOUNS = frozenset({"neighborhood", "neighbourhood", "neighborhoods",
                                  "neighbourhoods", "suburb", "suburbs", "quarter", "quarters"})
+# Parts of a country's land: "Iraq's Qandil mountains", "Lebanon's southern border" are
+# in that country (the country word is a place, not a modifier like "the US dollar").
+LAND_NOUNS = frozenset({
+    "mountains", "mountain", "hills", "valley", "coast", "coastline", "border", "borders",
+    "desert", "plains", "island", "islands", "lake", "river", "delta", "highlands",
+    "countryside", "interior", "north", "south", "east", "west", "heartland",
+})
+# Direction adjectives before a name ("in northern Iraq's Qandil mountains").
+DIRECTION_WORDS = frozenset({
+    "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern",
+    "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
+    "south-western",
+})
 # Leading words of names that are not places by themselves ("West Kowloon").
 NOT_PLACE_WORDS = frozenset({"north", "south", "east", "west", "central", "upper", "lower",
                              "new", "old", "great", "greater", "little", "grand"})
@@ -355,7 +368,10 @@ class Geolocator:
             if any(span.start_char < end and start < span.end_char for start, end in taken):
                 continue
             named = span.start > 0 and _names_place_of(doc[span.start - 1])
-            mention = self._resolve(span.text, span.start_char, span.end_char, hint=hint,
+            # "northern Iraq's Qandil mountains" are in Iraq, whatever the article is about
+            owner = self._owner_country(span)
+            mention = self._resolve(span.text, span.start_char, span.end_char,
+                                    hint=owner or hint,
                                     context=ranked_context, root=span.root,
                                     margin=0.0 if named else MISSED_PLACE_MARGIN,
                                     query=_kind_query(span))
@@ -372,6 +388,16 @@ class Geolocator:
                 m.place.start, m.place.end) for start, end in names)]
         mentions.sort(key=lambda m: (m.place.start, m.place.end))
         return _neighbourhoods_near_their_city(mentions)
+
+    def _owner_country(self, span: Span) -> str | None:
+        """The country named as the owner of the name ("Iraq" of "Iraq's Qandil")."""
+        doc = span.doc
+        if span.start < 2 or doc[span.start - 1].lower_ not in ("'s", "’s"):
+            return None
+        owner = doc[span.start - 2]
+        ent = next((e for e in doc.ents if e.start <= owner.i < e.end), None)
+        matched = self.countries.match(ent.text if ent is not None else owner.text)
+        return matched[0].iso3 if matched is not None and matched[1] == "name" else None
 
     def _capitals(self, doc: Doc, code: str, taken: list[tuple[int, int]]) -> list[_Mention]:
         """"the capital" ("protested in the capital", "the capital's main square") of the
@@ -659,7 +685,7 @@ class Geolocator:
         if span.start <= head.i < span.end:
             return False
         if head.pos_ not in ("NOUN", "PROPN") or head.lower_ in PLACE_SUFFIXES \
-                or head.ent_type_ in PLACE_LABELS:
+                or head.lower_ in LAND_NOUNS or head.ent_type_ in PLACE_LABELS:
             return False
         matched = self.countries.match(span.text)
         if root.dep_ == "pobj":
@@ -740,6 +766,7 @@ class Geolocator:
             start = prep.i + 1
             if start < len(doc) and doc[start].lower_ == "the":
                 start += 1
+            start = _past_container(doc, start, covered)
             end = start
             # after "the town of" a title-case word is a name whatever its tag ("Sake")
             named = prep.lower_ == "of"
@@ -980,6 +1007,21 @@ def _kind_query(span: Span) -> str | None:
             and span[-1].lower_ not in PLACE_SUFFIXES:
         return f"{span.text} {doc[span.end].text}"
     return None
+
+
+def _past_container(doc: Doc, start: int, covered: set[int]) -> int:
+    """Where a name after a preposition starts: past a direction word and a place
+    already found that owns it ("in northern Iraq's Qandil mountains", "in Russia's
+    Krasnodar region": the name is Qandil, Krasnodar)."""
+    if start < len(doc) and doc[start].lower_ in DIRECTION_WORDS:
+        start += 1
+    end = start
+    while end < len(doc) and end in covered:
+        end += 1
+    if end > start and end + 1 < len(doc) and doc[end].lower_ in ("'s", "’s") \
+            and doc[end + 1].is_title:
+        return end + 1
+    return start
 
 
 def _inner_possessive(doc: Doc, i: int, start: int) -> bool:
