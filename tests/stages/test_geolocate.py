@@ -215,6 +215,9 @@ def test_geolocate_place_offsets_index_the_text(geolocator, vocab, rows) -> None
     ("Labourers protested at Edoras city (R&A) on Monday.", [["Edoras city", "R&A"]]),
     ("In Edoras (Rohan), farmers marched.", [["Edoras", "Rohan"]]),
     ("On Sunday, Gondor fired 120 missiles.", []),
+    # "the Region town of Name": the town is named last but is the innermost place
+    ("Troops raided the West Anorien town of Osgiliath on Thursday.",
+     [["Osgiliath", "West Anorien"]]),
 ])
 def test_geolocate_finds_place_chains(text: str, chains: list[list[str]]) -> None:
     assert [[text[a:b] for a, b in chain] for chain in _find_chains(text)] == chains

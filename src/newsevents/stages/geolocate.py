@@ -180,6 +180,8 @@ _PLAIN_NOUNS = (r"countryside|area|sector|commune|neighbou?rhood|locality|upazil
 _KIND_NOUNS = (r"town|city|village|district|province|region|governorate|state|county|"
                r"municipality|department|oblast|prefecture|division|territory")
 _BARE_KIND_NOUNS = frozenset(_KIND_NOUNS.split("|"))
+# A town kind noun ending a chain name ("the West Bank town of …").
+_TOWN_WORD = re.compile(r" (?:town|city|village)$")
 _CHAIN_NAME = re.compile(
     rf"(?:(?:St|Ste|Mt|Ft)\.? )?(?:(?:al|el|ad|ar|as|ash|at|az|an)-)?{_CAPITAL}"
     rf"(?:[ -](?:{_LINK_WORD} )?(?:(?:al|el|ad|ar|as|ash|at|az)-)?{_CAPITAL})*"
@@ -963,10 +965,17 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
             current = []
             continue
         if current and _CHAIN_LINK.fullmatch(text, previous_end, start):
-            if text[current[-1][0]:current[-1][1]].lower() in _BARE_KIND_NOUNS \
+            last_start, last_end = current[-1]
+            if text[last_start:last_end].lower() in _BARE_KIND_NOUNS \
                     and text[previous_end:start].strip() == "of":
                 # "District of Columbia", "State of Mexico": one name, not two.
-                current[-1] = (current[-1][0], end)
+                current[-1] = (last_start, end)
+            elif text[previous_end:start].strip() == "of" \
+                    and text[max(0, last_start - 4):last_start] == "the " \
+                    and _TOWN_WORD.search(text, last_start, last_end):
+                # "the West Bank town of Tubas": Tubas is the town, in the West Bank
+                kind = _TOWN_WORD.search(text, last_start, last_end)
+                current[-1:] = [(start, end), (last_start, kind.start())]
             else:
                 current.append((start, end))
         else:
