@@ -317,3 +317,12 @@ def test_gazetteer_countries_of_a_name_as_written_else_spelled_alike(gazetteer: 
     assert gazetteer.countries_of("Kafr Qaseem") == {"ISR"}   # GeoNames: Kafr Qāsim
     assert "IRQ" in gazetteer.countries_of("Kirkuk")
     assert gazetteer.countries_of("Xqzzyville") == set()
+
+
+def test_gazetteer_unknown_population_counts_as_the_smallest_town() -> None:
+    # GeoNames' population 0 means "not known", not "nobody lives there".
+    small = Gazetteer.from_candidates([
+        Candidate(1, "Bree", "LBN", "Eriador", 33.1, 35.4, 0, "city"),
+        Candidate(2, "Archet", "LBN", "Eriador", 33.2, 35.5, 500, "city"),
+    ])
+    assert small.best("Bree").score == small.best("Archet").score

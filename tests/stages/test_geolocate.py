@@ -215,6 +215,9 @@ def test_geolocate_place_offsets_index_the_text(geolocator, vocab, rows) -> None
     ("Labourers protested at Edoras city (R&A) on Monday.", [["Edoras city", "R&A"]]),
     ("In Edoras (Rohan), farmers marched.", [["Edoras", "Rohan"]]),
     ("On Sunday, Gondor fired 120 missiles.", []),
+    # "the Region town of Name": the town is named last but is the innermost place
+    ("Troops raided the West Anorien town of Osgiliath on Thursday.",
+     [["Osgiliath", "West Anorien"]]),
 ])
 def test_geolocate_finds_place_chains(text: str, chains: list[list[str]]) -> None:
     assert [[text[a:b] for a, b in chain] for chain in _find_chains(text)] == chains
@@ -779,3 +782,205 @@ def test_geolocate_model_close_spellings_vote_for_a_chain_country(nlp) -> None:
     text = "In Bree de Ycuamandiyu (Bree), residents marched against the mayor."
     location = _located(nlp, Geolocator(small), text, "marched")._.events[0].location
     assert location.country == "PRY"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "Shells struck a neighbourhood of the town of Sake on Saturday.",
+    "Militants stormed a police post on the outskirts of Dera Ismail Khan late on Friday.",
+])
+def test_geolocate_model_name_after_a_place_noun_of(nlp, text: str) -> None:
+    # "the town of", "the outskirts of" say that the name after them is a place, even
+    # where the model tags it a common noun ("Sake") or a person ("Dera Ismail Khan").
+    small = Gazetteer.from_candidates([
+        Candidate(1801, "Sake", "COD", "Nord-Kivu", -1.57, 29.04, 17_000, "city"),
+        Candidate(1802, "Dera Ismail Khan", "PAK", "Khyber Pakhtunkhwa", 31.83, 70.9,
+                  760_000, "city"),
+    ])
+    trigger = "struck" if "struck" in text else "stormed"
+    location = _located(nlp, Geolocator(small), text, trigger)._.events[0].location
+    assert location is not None and location.geonameid in (1801, 1802)
+
+
+@pytest.mark.slow
+def test_geolocate_model_place_inside_an_organisation_name(nlp) -> None:
+    # The party is named after the region; it is not there.
+    small = Gazetteer.from_candidates([
+        Candidate(1901, "Kurdistan", "IRN", "Kurdistan", 35.3, 46.8, 1_500_000, "admin1"),
+    ])
+    doc = nlp("Officials agreed on closer cooperation against the Kurdistan Workers Party (PKK).")
+    doc._.events = [_event_at(doc, "agreed")]
+    doc = Geolocator(small)(doc)
+    assert not [p for p in doc._.places if p.geonameid is not None]
+
+
+def test_geolocate_chain_of_a_thing_is_no_place(vocab) -> None:
+    # "Leaders of the Group of 20": "of" after a word that is no place names what it
+    # belongs to, not a place holding it.
+    _extensions()
+    small = Gazetteer.from_candidates([
+        Candidate(2001, "Group", "BRA", "Tocantins", -11.7, -49.1, 80_000, "city")])
+    doc = _doc(vocab, [
+        ("Leaders", 4, "nsubj", "O"), ("of", 0, "prep", "O"), ("the", 3, "det", "O"),
+        ("Group", 1, "pobj", "O"), ("met", 4, "ROOT", "O"), (".", 4, "punct", "O"),
+    ])
+    doc._.actors = []
+    doc._.events = []
+    assert Geolocator(small)(doc)._.places == []
+
+
+@pytest.mark.slow
+def test_geolocate_model_article_place_is_marked_inherited(nlp) -> None:
+    # An event whose sentence names no place takes the article's place, marked as such
+    # so that merge_mentions does not read it as the mention's own.
+    small = Gazetteer.from_candidates([
+        Candidate(2101, "Bree", "IDN", "Eriador", -4.1, 138.1, 20_000, "city")])
+    doc = nlp("Gunmen attacked a market in Bree on Monday. Two people were killed.")
+    doc._.events = [_event_at(doc, "attacked"), _event_at(doc, "killed")]
+    own, inherited = (event.location for event in Geolocator(small)(doc)._.events)
+    assert (own.name, own.reason) == ("Bree", None)
+    assert (inherited.name, inherited.reason) == ("Bree", "article_place")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "trigger", "place"), [
+    # what is said, and whom it is said to, is not where it was said
+    ("MINAS TIRITH — Gondor called on Rohan to withdraw from positions in Edoras.",
+     "called", "MINAS TIRITH"),
+    ("MINAS TIRITH — Gondor urged Rohan to open more crossings, speaking at a meeting of "
+     "ministers in Osgiliath.", "urged", "Osgiliath"),
+    ("MINAS TIRITH — Gondor rejected the criticism, telling reporters in Osgiliath that it "
+     "would not be lectured.", "rejected", "Osgiliath"),
+])
+def test_geolocate_model_statement_is_where_it_was_said(nlp, text: str, trigger: str,
+                                                        place: str) -> None:
+    doc = nlp(text)
+    event = dataclasses.replace(_event_at(doc, trigger), type="REQUEST")
+    doc._.events = [event]
+    location = Geolocator(Gazetteer.from_candidates(PLACES))(doc)._.events[0].location
+    assert location.text == place
+
+
+@pytest.mark.slow
+def test_geolocate_model_named_square_is_not_a_town(nlp) -> None:
+    # the square is named after a man; the town of that name is elsewhere
+    small = Gazetteer.from_candidates([
+        Candidate(2201, "Sukhbaatar", "MNG", "Selenge", 50.2, 106.2, 20_000, "city")])
+    location = _located(nlp, Geolocator(small), "Thousands gathered in Sukhbaatar Square.",
+                        "gathered")._.events[0].location
+    assert location is None or location.name != "Sukhbaatar"
+
+
+@pytest.mark.slow
+def test_geolocate_model_deployment_is_at_its_destination(nlp) -> None:
+    # troops sent to a town are mobilised there, even when the parser makes the town
+    # a target of the event
+    small = Gazetteer.from_candidates([
+        Candidate(2301, "El Paso", "USA", "Texas", 31.8, -106.5, 680_000, "city"),
+        Candidate(2302, "Austin", "USA", "Texas", 30.3, -97.7, 960_000, "city"),
+    ])
+    doc = nlp("Texas deployed 500 soldiers to El Paso on Saturday, days after migrants "
+              "crossed a barrier near Austin.")
+    start = doc.text.index("El Paso")
+    town = Actor(text="El Paso", start=start, end=start + 7, name="El Paso", country="USA",
+                 sector=None, kind="place")
+    event = dataclasses.replace(_event_at(doc, "deployed"), type="MOBILIZE", target=(town,))
+    doc._.events = [event]
+    location = Geolocator(small)(doc)._.events[0].location
+    assert location.name == "El Paso"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "trigger", "geonameid"), [
+    # the kind noun before or after the name says which of two namesakes is meant
+    ("Police detained 40 people in raids across the southeastern province of Diyarbakir.",
+     "detained", 2402),
+    ("Troops rescued 20 kidnapped students in Kaduna state on Thursday.", "rescued", 2404),
+    ("Gunmen ambushed a police convoy in the western state of Michoacan on Thursday.",
+     "ambushed", 2405),
+    # the possessed place of a possessive, and a place NER found inside a chain of no places
+    ("Troops exchanged fire along the Line of Control in Kashmir's Poonch district.",
+     "exchanged", 2406),
+])
+def test_geolocate_model_kind_nouns_and_possessives(nlp, text: str, trigger: str,
+                                                   geonameid: int) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(2401, "Diyarbakir", "TUR", "Diyarbakir", 37.9, 40.2, 1_000_000, "city"),
+        Candidate(2402, "Diyarbakir", "TUR", "Diyarbakir", 38.1, 40.5, 1_700_000, "admin1"),
+        Candidate(2403, "Kaduna", "NGA", "Kaduna", 10.5, 7.4, 1_500_000, "city"),
+        Candidate(2404, "Kaduna", "NGA", "Kaduna", 10.4, 7.7, 6_000_000, "admin1"),
+        Candidate(2405, "Michoacan", "MEX", "Michoacan", 19.6, -101.6, 4_000_000, "admin1"),
+        Candidate(2406, "Poonch", "IND", "Jammu and Kashmir", 33.7, 74.1, 50_000, "district"),
+        Candidate(2407, "Line", "CZE", "Plzen", 49.7, 13.3, 1_000, "city"),
+    ])
+    location = _located(nlp, Geolocator(small), text, trigger)._.events[0].location
+    assert location is not None and location.geonameid == geonameid
+
+
+@pytest.mark.slow
+def test_geolocate_model_next_sentence_says_where_it_happened(nlp) -> None:
+    # "The attack took place near X" places the attack of the sentence before it
+    small = Gazetteer.from_candidates([
+        Candidate(2501, "Michoacan", "MEX", "Michoacan", 19.6, -101.6, 4_000_000, "admin1"),
+        Candidate(2502, "Apatzingan", "MEX", "Michoacan", 19.1, -102.4, 100_000, "city"),
+    ])
+    text = ("Gunmen ambushed a police convoy in the western state of Michoacan on Thursday. "
+            "The attack took place near Apatzingan.")
+    location = _located(nlp, Geolocator(small), text, "ambushed")._.events[0].location
+    assert location.name == "Apatzingan"
+
+
+@pytest.mark.slow
+def test_geolocate_model_agreement_is_not_at_what_it_is_about(nlp) -> None:
+    # an agreement is made where it is announced, like a statement
+    doc = nlp("MINAS TIRITH — Ministers agreed on Thursday to impose new sanctions on Rohan "
+              "over raids near Edoras.")
+    doc._.events = [dataclasses.replace(_event_at(doc, "agreed"), type="AGREE")]
+    location = Geolocator(Gazetteer.from_candidates(PLACES))(doc)._.events[0].location
+    assert location.text == "MINAS TIRITH"
+
+
+@pytest.mark.slow
+def test_geolocate_model_the_capital_is_the_capital_of_the_story(nlp) -> None:
+    # a Dubai-filed story about Pakistan: "the capital" is Islamabad
+    small = Gazetteer.from_candidates([
+        Candidate(2601, "Dubai", "ARE", "Dubai", 25.2, 55.3, 3_000_000, "city"),
+        Candidate(2602, "Islamabad", "PAK", "Islamabad", 33.7, 73.0, 1_000_000, "city"),
+    ])
+    doc = nlp("DUBAI — Pakistani police fired tear gas at Pakistani opposition supporters "
+              "in the capital on Thursday.")
+    doc._.events = [_event_at(doc, "fired")]
+    location = Geolocator(small)(doc)._.events[0].location
+    assert (location.text, location.name) == ("capital", "Islamabad")
+
+
+@pytest.mark.slow
+def test_geolocate_model_lowercase_entity_is_no_town(nlp) -> None:
+    # NER calls "the metro" a facility; the Indonesian town Metro is not meant
+    small = Gazetteer.from_candidates([
+        Candidate(2701, "Metro", "IDN", "Lampung", -5.1, 105.3, 150_000, "city")])
+    doc = nlp('"We spend half the night in the metro anyway," said a resident.')
+    doc._.events = []
+    assert [p.text for p in Geolocator(small)(doc)._.places if p.geonameid] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "trigger", "name"), [
+    # past a direction word and the country that owns the name; the owner's land
+    # ("Iraq's mountains") is a place even when the name inside is unknown
+    ("Turkish warplanes bombed targets in northern Iraq's Qandil mountains on Thursday.",
+     "bombed", "Iraq"),
+    ("Drones set fire to a refinery in Russia's Krasnodar region on Thursday.", "set",
+     "Krasnodar"),
+    ("Rebels fired a missile at a ship off the Red Sea port of Hodeidah.", "fired",
+     "Hodeidah"),
+])
+def test_geolocate_model_names_past_their_owner(nlp, text: str, trigger: str,
+                                               name: str) -> None:
+    small = Gazetteer.from_candidates([
+        Candidate(2801, "Kandilli", "TUR", "Istanbul", 41.1, 29.1, 20_000, "city"),
+        Candidate(2802, "Krasnodar", "RUS", "Krasnodar", 45.0, 39.0, 900_000, "city"),
+        Candidate(2803, "Hodeidah", "YEM", "Hodeidah", 14.8, 42.9, 600_000, "city"),
+    ])
+    location = _located(nlp, Geolocator(small), text, trigger)._.events[0].location
+    assert location is not None and location.name == name

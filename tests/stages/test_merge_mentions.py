@@ -207,3 +207,15 @@ def test_merge_mentions_a_count_as_of_a_date_is_not_the_events_date():
         reason="sentence_opening"))
     assert len(merge_mentions([exploded, toll], article_id="a1")) == 2
     assert len(merge_mentions([exploded, toll], article_id="a1", as_of={id(toll)})) == 1
+
+
+def test_merge_mentions_article_place_is_no_evidence_of_another_occurrence():
+    # "the attack" has no place of its own: the article's place it was given (far from
+    # Osgiliath) neither keeps it apart nor outranks the bombing's own town.
+    exploded, attack, *_ = _events()
+    inherited = dataclasses.replace(MINAS_ITHIL, name="Dateline", reason="article_place",
+                                    lat=40.0, lon=50.0)
+    events = merge_mentions([exploded, dataclasses.replace(attack, location=inherited)],
+                            article_id="a1")
+    assert len(events) == 1
+    assert events[0].location == OSGILIATH

@@ -70,6 +70,10 @@ CITY_OVER_ADMIN1_POPULATION = 50_000
 # article's country is known.
 FOREIGN_TOWN_POPULATION = 100_000
 
+# What a town of unknown population (GeoNames' 0: "Bent Jbaïl") is taken to have: the
+# least of any listed town.
+UNKNOWN_POPULATION = 500
+
 # Continents, oceans and world regions: never a town or region of the same name
 # ("around southern Africa" is not the Mexican hamlet África, "in the Pacific" not
 # Pacific, Missouri).
@@ -80,6 +84,7 @@ WORLD_REGIONS = frozenset({
     "indian ocean", "mediterranean", "horn of africa", "west africa", "east africa",
     "southern africa", "north africa", "central africa", "sub-saharan africa",
     "southeast asia", "south asia", "central asia", "east asia", "eurasia", "scandinavia",
+    "americas", "baltic", "baltics", "baltic states",
 })
 
 _ADMIN_SUFFIXES = ("province", "region", "governorate", "oblast", "state", "prefecture",
@@ -461,7 +466,8 @@ def _base_score(candidate: Candidate, kind: SuffixKind | None) -> float:
         score = DISTRICT_SCORE
         score += {"admin": 0.1, "city": -0.25, "district": 0.15}.get(kind or "", 0.0)
     else:
-        magnitude = min(math.log10(max(candidate.population, 1)), 7.0)
+        # GeoNames gives 0 for an unknown population; every town listed has 500+
+        magnitude = min(math.log10(candidate.population or UNKNOWN_POPULATION), 7.0)
         score = 0.3 + 0.5 * magnitude / 7.0
         score += {"admin": -0.25, "city": 0.15}.get(kind or "", 0.0)
     if candidate.match == "alternate":

@@ -64,10 +64,21 @@ LOCATIVE_PREPS = frozenset({
 })
 # Prepositions after which a proper noun NER did not call a place is tried as one.
 MISSED_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "across"})
+# Nouns whose "of" names a place: "the town of Sake", "on the outskirts of Dera Ismail
+# Khan" (which the small model calls a person). The noun says the name is a place, so
+# it needs no extra margin.
+PLACE_OF_NOUNS = frozenset({
+    "town", "city", "village", "villages", "district", "province", "region", "governorate",
+    "county", "municipality", "township", "outskirts", "suburbs", "suburb", "environs",
+    "state", "department", "prefecture", "oblast", "commune", "parish", "port",
+})
 # Labels a name after such a preposition may carry and still be a place
 # (the small model calls "Quetta" a WORK_OF_ART and "Punjab" NORP).
 MISSED_PLACE_LABELS = frozenset({"", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT",
                                  "PERSON", "LAW", "LANGUAGE"})
+# Kind nouns the gazetteer reads before "of" ("province of Diyarbakir").
+KIND_OF_NOUNS = frozenset({"city", "town", "province", "state", "region", "governorate",
+                           "district"})
 # Nouns of things named after the place they are in or join: "Donetsk Airport", "the
 # Zahle roundabout", "the Qom-Tehran road". When such a name is not a place itself,
 # the place names inside it are tried.
@@ -76,10 +87,33 @@ FACILITY_NOUNS = frozenset({
     "crossroads", "bridge", "airport", "airbase", "station", "square", "market", "checkpoint",
     "crossing", "dam", "base", "port", "harbour", "harbor", "hospital", "prison", "camp",
 })
+# Squares and streets with a proper name ("Sükhbaatar Square", "Rustaveli Avenue") are
+# named after people and events far more often than after a town: the name inside is
+# not searched as a place (the event stays in the article's city).
+STREET_NOUNS = frozenset({"square", "street", "avenue", "boulevard", "park"})
 # "120 km south of Tehran": the place named is a reference point, not the location.
 DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
                         "southeast", "southwest", "north-east", "north-west", "south-east",
                         "south-west"})
+# Verbs that only say where and when their subject happened ("The attack occurred …").
+HAPPENING_VERBS = frozenset({"occur", "happen", "unfold"})
+# Events made by saying something: an agreement too is made where it is announced or
+# signed, not at what it is about ("agreed to impose sanctions on Belarus").
+SAID_TYPES = STATEMENT_TYPES | {"AGREE"}
+# Events whose place is where they send troops or goods ("deployed soldiers to El Paso").
+DESTINATION_TYPES = frozenset({"MOBILIZE", "AID"})
+# Where a statement was made: "in"/"at" a place of a verb of speaking or of an occasion
+# for speaking ("told a briefing in Taipei", "speaking at a summit in Brussels").
+SPEAKING_PREPS = frozenset({"in", "at", "during", "outside"})
+SPEECH_VERBS = frozenset({
+    "say", "tell", "speak", "address", "announce", "brief", "declare", "state", "add",
+    "write", "post", "insist", "reply", "respond", "remark", "comment", "ask",
+})
+OCCASION_NOUNS = frozenset({
+    "briefing", "conference", "meeting", "ceremony", "summit", "session", "interview",
+    "speech", "rally", "visit", "talks", "forum", "gathering", "event", "hearing",
+    "assembly", "parliament", "congress", "address", "appearance",
+})
 # How far up a place's phrase a "from" still makes it an origin ("from the war in Libya"),
 # and the verbs of coming or being brought from somewhere whose "from" does.
 FROM_DEPTH = 4
@@ -94,11 +128,32 @@ DISTANCE_UNITS = frozenset({"km", "kms", "kilometres", "kilometers", "kilometre"
 # neighborhoods").
 NEIGHBOURHOOD_NOUNS = frozenset({"neighborhood", "neighbourhood", "neighborhoods",
                                  "neighbourhoods", "suburb", "suburbs", "quarter", "quarters"})
+# Parts of a country's land: "Iraq's Qandil mountains", "Lebanon's southern border" are
+# in that country (the country word is a place, not a modifier like "the US dollar").
+LAND_NOUNS = frozenset({
+    "mountains", "mountain", "hills", "valley", "coast", "coastline", "border", "borders",
+    "desert", "plains", "island", "islands", "lake", "river", "delta", "highlands",
+    "countryside", "interior", "north", "south", "east", "west", "heartland",
+})
+# Direction adjectives before a name ("in northern Iraq's Qandil mountains").
+DIRECTION_WORDS = frozenset({
+    "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern",
+    "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
+    "south-western",
+})
 # Leading words of names that are not places by themselves ("West Kowloon").
 NOT_PLACE_WORDS = frozenset({"north", "south", "east", "west", "central", "upper", "lower",
                              "new", "old", "great", "greater", "little", "grand"})
 # Labels of names that hold place names without being places ("the Bank of England").
 NAMED_THINGS = frozenset({"ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "FAC"})
+# Head words of organisations named after a place rather than being there ("the
+# Kurdistan Workers Party", "the Bank of Baghdad", "the Congo River Alliance"): a place
+# name inside such an ORG entity is not a place of the story.
+ORGANISATION_NOUNS = frozenset({
+    "party", "parties", "front", "movement", "alliance", "league", "congress", "union",
+    "workers", "bank", "company", "corporation", "brigade", "brigades", "battalion",
+    "army", "coalition", "federation", "group",
+})
 # Labels of entities that are places when they are a country or capital
 # name ("Washington said" is often ORG).
 ACTOR_LABELS = frozenset({"ORG", "PERSON", "NORP"})
@@ -125,6 +180,8 @@ _PLAIN_NOUNS = (r"countryside|area|sector|commune|neighbou?rhood|locality|upazil
 _KIND_NOUNS = (r"town|city|village|district|province|region|governorate|state|county|"
                r"municipality|department|oblast|prefecture|division|territory")
 _BARE_KIND_NOUNS = frozenset(_KIND_NOUNS.split("|"))
+# A town kind noun ending a chain name ("the West Bank town of …").
+_TOWN_WORD = re.compile(r" (?:town|city|village)$")
 _CHAIN_NAME = re.compile(
     rf"(?:(?:St|Ste|Mt|Ft)\.? )?(?:(?:al|el|ad|ar|as|ash|at|az|an)-)?{_CAPITAL}"
     rf"(?:[ -](?:{_LINK_WORD} )?(?:(?:al|el|ad|ar|as|ash|at|az)-)?{_CAPITAL})*"
@@ -205,13 +262,13 @@ class Geolocator:
         if events:
             main = _main_place(mentions)
             countries = {actor.country for actor in doc._.actors or ()}
-            story = _story_place(mentions, countries) or main
+            story = _story_place(mentions, countries, _lead_sentence(doc)) or main
             fallback = None if main is not None else self.article_country(doc, mentions)
             doc._.events = [
                 dataclasses.replace(event, location=self.locate(
                     doc, event, mentions,
                     main=story if event.type in PLACED_TYPES else main,
-                    statement=event.type in STATEMENT_TYPES) or fallback)
+                    statement=event.type in SAID_TYPES) or fallback)
                 for event in events
             ]
         return doc
@@ -266,10 +323,12 @@ class Geolocator:
         # "the US dollar", "Ukrainian forces": a country word that only describes a thing
         # is not where anything happened.
         spans = [span for span in spans
-                 if not self._is_modifier(span) and not _is_calendar_word(span.text)]
+                 if not self._is_modifier(span) and not _is_calendar_word(span.text)
+                 and not span.text.islower()]  # "in the metro" (FAC) is no town Metro
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
-        chains = [chain for chain in _find_chains(doc_text(doc)) if not _names_thing(doc, chain)]
+        chains = [chain for chain in _find_chains(doc_text(doc))
+                  if not _names_thing(doc, chain) and not self._of_a_thing(doc, chain)]
         votes = [self._chain_vote(doc_text(doc), chain) for chain in chains]
         context = self._context(doc, spans, dateline, chains, votes)
         hint = self._hint(dateline, context)
@@ -285,39 +344,91 @@ class Geolocator:
             inside = voted[0] if voted[1] >= CHAIN_VOTES else hint
             for mention in self._resolve_chain(doc, chain, hint=inside, context=ranked_context):
                 span = doc.char_span(mention.place.start, mention.place.end)
-                if span is not None and self._is_modifier(span):
+                if span is not None and self._is_modifier(span) \
+                        or _inside_of_name(doc, mention.place):
                     continue  # "the Bank of Pakistan" names a bank, not a place
                 if not _overlaps(mention.place, [(m.place.start, m.place.end) for m in mentions]):
                     mentions.append(dataclasses.replace(mention, chain=number))
         taken = [(m.place.start, m.place.end) for m in mentions]
         # A chain's names were resolved together; NER's cut of them ("Nis, Serbia" as one
-        # entity, "Police" of "Police District 16, Kabul") is not tried again.
-        taken += [(start, end) for chain in chains for start, end in chain]
+        # entity, "Police" of "Police District 16, Kabul") is not tried again -- unless
+        # nothing of the chain resolved ("the Line of Control in Kashmir's Poonch
+        # district": NER's "Poonch" is still a place).
+        placed = {m.chain for m in mentions if m.chain is not None}
+        taken += [(start, end) for number, chain in enumerate(chains) if number in placed
+                  for start, end in chain]
         for span in spans:
             if any(span.start_char < end and start < span.end_char for start, end in taken):
                 continue
             mention = self._resolve(span.text, span.start_char, span.end_char, hint=hint,
-                                    context=ranked_context, root=span.root)
+                                    context=ranked_context, root=span.root,
+                                    query=_kind_query(span))
             if not mention.resolved:
                 mention = self._resolve_inside(span, hint=hint, context=ranked_context) or mention
             mentions.append(mention)
         for span in missed:
             if any(span.start_char < end and start < span.end_char for start, end in taken):
                 continue
-            mention = self._resolve(span.text, span.start_char, span.end_char, hint=hint,
+            named = span.start > 0 and _names_place_of(doc[span.start - 1])
+            # "northern Iraq's Qandil mountains" are in Iraq, whatever the article is about
+            owner = self._owner_country(span)
+            mention = self._resolve(span.text, span.start_char, span.end_char,
+                                    hint=owner or hint,
                                     context=ranked_context, root=span.root,
-                                    margin=MISSED_PLACE_MARGIN)
+                                    margin=0.0 if named else MISSED_PLACE_MARGIN,
+                                    query=_kind_query(span))
             if not mention.resolved:
                 mention = self._resolve_inside(span, hint=hint, context=ranked_context) or mention
             if mention.resolved:
                 mentions.append(mention)
                 taken.append((span.start_char, span.end_char))
+        if dateline is not None and hint is not None:
+            mentions += self._capitals(doc, hint, taken)
+        names = _organisation_names(doc)
+        mentions = [m for m in mentions if m.dateline or not any(
+            start <= m.place.start and m.place.end <= end and (start, end) != (
+                m.place.start, m.place.end) for start, end in names)]
         mentions.sort(key=lambda m: (m.place.start, m.place.end))
         return _neighbourhoods_near_their_city(mentions)
 
+    def _owner_country(self, span: Span) -> str | None:
+        """The country named as the owner of the name ("Iraq" of "Iraq's Qandil")."""
+        doc = span.doc
+        if span.start < 2 or doc[span.start - 1].lower_ not in ("'s", "’s"):
+            return None
+        owner = doc[span.start - 2]
+        ent = next((e for e in doc.ents if e.start <= owner.i < e.end), None)
+        matched = self.countries.match(ent.text if ent is not None else owner.text)
+        return matched[0].iso3 if matched is not None and matched[1] == "name" else None
+
+    def _capitals(self, doc: Doc, code: str, taken: list[tuple[int, int]]) -> list[_Mention]:
+        """"the capital" ("protested in the capital", "the capital's main square") of the
+        article's country (the dateline's, else the leading one; only in a datelined
+        report, whose country is clear), as a mention of that capital city."""
+        country = self.countries.by_code(code)
+        if country is None or not country.capital:
+            return []
+        found = [c for c in self.gazetteer.rank(country.capital, country_hint=code)
+                 if c.country == code and c.feature == "city"]
+        if not found:
+            return []
+        mentions = []
+        for token in doc:
+            if token.lower_ != "capital" or token.pos_ != "NOUN" or token.i == 0 \
+                    or doc[token.i - 1].lower_ != "the" or any(
+                        start < token.idx + len(token) and token.idx < end
+                        for start, end in taken) or any(
+                        child.dep_ == "appos" or child.dep_ == "prep" and child.lower_ == "of"
+                        for child in token.children):
+                continue  # "the capital of Mali", "the capital, Bamako" name it
+            mentions.append(_Mention(_place(token.text, token.idx, token.idx + len(token),
+                                            found[0]), token, min(found[0].score, 1.0)))
+        return mentions
+
     def _resolve(self, text: str, start: int, end: int, *, hint: str | None,
-                 context: Iterable[str], root: Token | None, margin: float = 0.0) -> _Mention:
-        ranked = self.gazetteer.rank(text, country_hint=hint, context_countries=context,
+                 context: Iterable[str], root: Token | None, margin: float = 0.0,
+                 query: str | None = None) -> _Mention:
+        ranked = self.gazetteer.rank(query or text, country_hint=hint, context_countries=context,
                                      fuzzy_countries=[hint] if hint else [])
         best = ranked[0] if ranked else None
         if best is None:
@@ -366,6 +477,8 @@ class Geolocator:
         with the margin of names NER did not label.
         """
         tokens = [token for token in span if token.lower_ != "the"]
+        if tokens and tokens[-1].is_title and tokens[-1].lower_ in STREET_NOUNS:
+            return None  # "Sükhbaatar Square" is named after a man, not a town
         facility = bool(tokens) and tokens[-1].lower_ in FACILITY_NOUNS
         if facility:
             tokens = tokens[:-1]
@@ -542,6 +655,17 @@ class Geolocator:
             mentions[-1] = as_region[len(mentions) - 1]
         return mentions
 
+    def _of_a_thing(self, doc: Doc, chain: list[tuple[int, int]]) -> bool:
+        """Whether the chain is "X of Y" with an X that is no place ("Leaders of the
+        Group of 20", "the International Court of Justice in The Hague"): Y then
+        names what X belongs to, not a place holding X."""
+        text = doc_text(doc)
+        (start, end), (next_start, _) = chain[0], chain[1]
+        name = text[start:end]
+        return text[end:next_start].strip() in ("of", "of the") \
+            and name.split()[-1].lower() not in _BARE_KIND_NOUNS \
+            and not self.gazetteer.countries_of(name)
+
     def _names_country(self, text: str) -> bool:
         matched = self.countries.match(text)
         return matched is not None and matched[1] == "name"
@@ -563,7 +687,7 @@ class Geolocator:
         if span.start <= head.i < span.end:
             return False
         if head.pos_ not in ("NOUN", "PROPN") or head.lower_ in PLACE_SUFFIXES \
-                or head.ent_type_ in PLACE_LABELS:
+                or head.lower_ in LAND_NOUNS or head.ent_type_ in PLACE_LABELS:
             return False
         matched = self.countries.match(span.text)
         if root.dep_ == "pobj":
@@ -639,20 +763,31 @@ class Geolocator:
             if start < noun.i and doc[start].text != "-":
                 spans.append(doc[start:noun.i + 1])
         for prep in doc:
-            if prep.lower_ not in MISSED_PLACE_PREPS:
+            if prep.lower_ not in MISSED_PLACE_PREPS and not _names_place_of(prep):
                 continue
             start = prep.i + 1
             if start < len(doc) and doc[start].lower_ == "the":
                 start += 1
+            start = _past_container(doc, start, covered)
             end = start
-            while (end < len(doc) and end not in covered and doc[end].pos_ == "PROPN"
-                   and doc[end].is_title):
+            # after "the town of" a title-case word is a name whatever its tag ("Sake")
+            named = prep.lower_ == "of"
+            while end < len(doc) and end not in covered and (
+                    doc[end].is_title and (doc[end].pos_ == "PROPN"
+                                           or named and doc[end].pos_ == "NOUN")
+                    or _inner_possessive(doc, end, start)):
                 end += 1
             if end == start:
                 continue
             if end < len(doc) and doc[end].lower_ in PLACE_SUFFIXES and end not in covered:
                 end += 1
+            if doc[end - 1].lower_ in STREET_NOUNS:
+                continue  # "rallied at Queen's Park": a square, park or street, no town
             spans.append(doc[start:end])
+            # "in Kashmir's Poonch district", "Sagaing's Depayin township": unless the
+            # whole is one name ("Cox's Bazar"), the possessed place, then its container
+            spans += [part for i in range(start + 1, end - 1) if _inner_possessive(doc, i, start)
+                      for part in (doc[i + 1:end], doc[start:i])]
         return spans
 
     def _dateline(self, doc: Doc) -> tuple[str, int, int, str | None] | None:
@@ -757,6 +892,18 @@ class Geolocator:
         sentence = [m for m in resolved
                     if event.sentence.start <= m.place.start and m.place.end <= event.sentence.end]
         trigger = span_of(doc, event.trigger)
+        if statement and main is not None and main.dateline and trigger is not None:
+            # "said at a ceremony in Nairobi that …", "speaking at a meeting in Brussels"
+            # place the statement; what it is about ("rejected an offer from Japan",
+            # "called on Israel to withdraw from southern Lebanon") does not
+            actor_ranges = [(actor.start, actor.end) for actor in (*event.source, *event.target)]
+            speakers = {token.i for span in (span_of(doc, actor) for actor in event.source)
+                        if span is not None for token in span}
+            spoken = [m for m in sentence if m.root is not None
+                      and _speaking_place(m.root, trigger.root, speakers)
+                      and not _overlaps(m.place, actor_ranges)]
+            return _most_specific(spoken, event.trigger.start).place if spoken \
+                else _inherited(main.place)
         # where something other than the event came from ("migrants brought from camps
         # in Libya") comes last, like an origin
         elsewhere: set[int] = set()
@@ -764,22 +911,21 @@ class Geolocator:
             anchors = _anchors(doc, event, trigger)
             elsewhere = {m.place.start for m in sentence
                          if m.root is not None and _from_elsewhere(m.root, anchors)}
-            clause = [m for m in sentence if m.root is not None and _in_clause(m.root, anchors)
+            clause = [m for m in sentence if m.root is not None
+                      and (_in_clause(m.root, anchors) or event.type in DESTINATION_TYPES
+                           and _destination(m.root, trigger))
                       and not _away(m.root) and m.place.start not in elsewhere]
             # A chain is one location phrase: if its region is in the clause, so is its town.
             chained = {m.chain for m in clause if m.chain is not None}
             clause += [m for m in sentence if m.chain in chained and m not in clause]
+            happened = _happening_place(trigger.sent, resolved)
+            if happened is not None and all(m.place.country == happened.place.country
+                                            for m in clause):
+                clause.append(happened)
             if clause:
                 return _most_specific(clause, event.trigger.start).place
         actor_ranges = [(actor.start, actor.end) for actor in (*event.source, *event.target)]
         free = [m for m in sentence if not _overlaps(m.place, actor_ranges)]
-        if statement and main is not None and main.dateline and trigger is not None:
-            # "said at a ceremony in Nairobi that …" places the statement; what it is
-            # about ("rejected an offer from Japan") does not
-            said = {token.i for token in trigger.root.subtree}
-            free = [m for m in free if m.root is not None and m.root.i not in said]
-            if not free:
-                return main.place
         # A chain is one location phrase even when an actor span swallows its first
         # names ("attacked the town of X, Region, Country": the region, not the country).
         chained = {m.chain for m in free if m.chain is not None}
@@ -787,7 +933,7 @@ class Geolocator:
         if free:
             return _most_specific(free, event.trigger.start, demoted=elsewhere).place
         if main is not None:
-            return main.place
+            return _inherited(main.place)
         if sentence:
             target_ranges = [(actor.start, actor.end) for actor in event.target]
             targets = [m for m in sentence if _overlaps(m.place, target_ranges)]
@@ -819,10 +965,17 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
             current = []
             continue
         if current and _CHAIN_LINK.fullmatch(text, previous_end, start):
-            if text[current[-1][0]:current[-1][1]].lower() in _BARE_KIND_NOUNS \
+            last_start, last_end = current[-1]
+            if text[last_start:last_end].lower() in _BARE_KIND_NOUNS \
                     and text[previous_end:start].strip() == "of":
                 # "District of Columbia", "State of Mexico": one name, not two.
-                current[-1] = (current[-1][0], end)
+                current[-1] = (last_start, end)
+            elif text[previous_end:start].strip() == "of" \
+                    and text[max(0, last_start - 4):last_start] == "the " \
+                    and _TOWN_WORD.search(text, last_start, last_end):
+                # "the West Bank town of Tubas": Tubas is the town, in the West Bank
+                kind = _TOWN_WORD.search(text, last_start, last_end)
+                current[-1:] = [(start, end), (last_start, kind.start())]
             else:
                 current.append((start, end))
         else:
@@ -835,20 +988,78 @@ def _find_chains(text: str) -> list[list[tuple[int, int]]]:
     return chains
 
 
+def _inside_of_name(doc: Doc, place: Place) -> bool:
+    """Whether the place is part of an "X of Y" name NER tags as a thing ("the Line of
+    Control", "the Bank of Pakistan"), not the whole of it."""
+    return any(ent.label_ in NAMED_THINGS and " of " in ent.text
+               and ent.start_char <= place.start and place.end <= ent.end_char
+               and (ent.start_char, ent.end_char) != (place.start, place.end)
+               for ent in doc.ents)
+
+
+def _organisation_names(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of the ORG entities headed by an organisation noun ("the Kurdistan
+    Workers Party", "the Bank of Baghdad"): the places named inside them are not places."""
+    return [(ent.start_char, ent.end_char) for ent in doc.ents
+            if ent.label_ == "ORG" and any(token.is_title and token.lower_ in ORGANISATION_NOUNS
+                                           for token in ent)]
+
+
+def _kind_query(span: Span) -> str | None:
+    """The name with the kind noun written before or after it ("the southeastern
+    province of Diyarbakir" and "Kaduna state" are the regions, "the city of Veracruz"
+    the city), for the gazetteer."""
+    doc, i = span.doc, span.start
+    if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in KIND_OF_NOUNS:
+        return f"{doc[i - 2].lower_} of {span.text}"
+    if span.end < len(doc) and doc[span.end].text in PLACE_SUFFIXES \
+            and span[-1].lower_ not in PLACE_SUFFIXES:
+        return f"{span.text} {doc[span.end].text}"
+    return None
+
+
+def _past_container(doc: Doc, start: int, covered: set[int]) -> int:
+    """Where a name after a preposition starts: past a direction word and a place
+    already found that owns it ("in northern Iraq's Qandil mountains", "in Russia's
+    Krasnodar region": the name is Qandil, Krasnodar)."""
+    if start < len(doc) and doc[start].lower_ in DIRECTION_WORDS:
+        start += 1
+    end = start
+    while end < len(doc) and end in covered:
+        end += 1
+    if end > start and end + 1 < len(doc) and doc[end].lower_ in ("'s", "’s") \
+            and doc[end + 1].is_title:
+        return end + 1
+    return start
+
+
+def _inner_possessive(doc: Doc, i: int, start: int) -> bool:
+    """Whether token ``i`` is the "'s" inside a name ("Cox's Bazar"): after a
+    word of the name and before another."""
+    return (i > start and doc[i].lower_ in ("'s", "’s") and i + 1 < len(doc)
+            and doc[i + 1].is_title and doc[i + 1].pos_ == "PROPN")
+
+
+def _names_place_of(token: Token) -> bool:
+    """Whether the token is the "of" of "the town of …", "the outskirts of …"."""
+    return token.lower_ == "of" and token.i > 0 and token.doc[token.i - 1].lower_ in PLACE_OF_NOUNS
+
+
 def _is_calendar_word(text: str) -> bool:
     """A month or weekday name or abbreviation ("Mar", "Sept.", "Tuesday"): never a place."""
     return text.lower().rstrip(".") in CALENDAR_WORDS
 
 
 def _names_thing(doc: Doc, chain: list[tuple[int, int]]) -> bool:
-    """Whether NER reads a whole "X of Y" chain as one non-place name.
+    """Whether NER reads a whole "X of (the) Y" chain as one non-place name.
 
     "the International Court of Justice" is an organisation, not a place
-    called Justice holding another called International Court.
+    called Justice holding another called International Court; "the Bridge of
+    the Americas" is a bridge.
     """
     text = doc_text(doc)
     links = [text[a_end:b_start].strip() for (_, a_end), (b_start, _) in zip(chain, chain[1:])]
-    if any(link != "of" for link in links):
+    if any(link not in ("of", "of the") for link in links):
         # Summaries' "Town (Region)" and "Town, Region" chains are often tagged ORG.
         return False
     start, end = chain[0][0], chain[-1][1]
@@ -982,6 +1193,89 @@ def _from_elsewhere(root: Token, anchors: set[int]) -> bool:
     return False
 
 
+def _happening_place(sentence: Span, resolved: list[_Mention]) -> _Mention | None:
+    """The place the next sentence gives an event it refers back to: "The attack took
+    place near Apatzingan", "The meeting was held in Phnom Penh" ("take place",
+    "occur", "happen" or "be held" with a definite subject)."""
+    doc = sentence.doc
+    if sentence.end >= len(doc):
+        return None
+    following = doc[sentence.end].sent
+    verbs = {token.i for token in following if _is_happening(token)}
+    if not verbs:
+        return None
+    places = [m for m in resolved if m.root is not None and m.root.sent == following
+              and _in_clause(m.root, verbs)]
+    return _most_specific(places, places[0].place.start) if places else None
+
+
+def _is_happening(token: Token) -> bool:
+    """A verb that only says where and when its subject happened, with a subject that
+    refers back ("The attack took place", "The talks were held")."""
+    children = list(token.children)
+    happens = token.lemma_ in HAPPENING_VERBS or (
+        token.lemma_ == "take" and any(c.dep_ == "dobj" and c.lower_ == "place"
+                                       for c in children)) or (
+        token.lemma_ == "hold" and any(c.dep_ == "nsubjpass" for c in children))
+    return happens and any(
+        c.dep_ in ("nsubj", "nsubjpass")
+        and any(d.dep_ == "det" and d.lower_ in ("the", "this", "that", "these")
+                for d in c.children)
+        for c in children)
+
+
+def _destination(root: Token, trigger: Span) -> bool:
+    """Whether the place is where the trigger sends something: "deployed 500 soldiers
+    to El Paso", "delivered flour to shelters in Rafah" (a "to"/"into" phrase of the
+    trigger's own verb, possibly through the noun it names)."""
+    token = root
+    for _ in range(FROM_DEPTH):
+        if token.head.i == token.i:
+            return False
+        if token.dep_ == "pobj" and token.head.lower_ in ("to", "into"):
+            return token.head.head.i in {t.i for t in trigger}
+        if token.dep_ not in ("compound", "conj", "appos", "nmod", "pobj", "prep"):
+            return False
+        token = token.head
+    return False
+
+
+def _speaking_place(root: Token, speech: Token, speakers: set[int]) -> bool:
+    """Whether the place says where a statement was made: it hangs on "in"/"at" of
+    the statement's own verb, of its speaker ("the embassy in Bangkok thanked"), of
+    a verb of speaking ("speaking at …", "telling reporters in Belgrade", "said at
+    …") or of an occasion for speaking ("at a meeting of EU foreign ministers in
+    Brussels", "a briefing in Taipei")."""
+    token = root
+    for _ in range(4):
+        if token.dep_ == "pobj" or token.head.i == token.i:
+            break
+        if token.dep_ not in ("compound", "conj", "appos", "nmod"):
+            return False
+        token = token.head
+    if token.dep_ != "pobj" or token.head.lower_ not in SPEAKING_PREPS:
+        return False
+    head = token.head.head
+    for _ in range(3):
+        if _speaks(head, speech, speakers) or head.lemma_ in OCCASION_NOUNS \
+                or head.lower_ in OCCASION_NOUNS:
+            return True
+        if head.dep_ != "pobj":
+            return False
+        # "a meeting of ministers in Brussels", "asked about the flights in Beijing"
+        head = head.head.head
+    return _speaks(head, speech, speakers)
+
+
+def _speaks(token: Token, speech: Token, speakers: set[int]) -> bool:
+    """Whether the token is the statement's verb, a verb done with it ("praised
+    allies and greeted them at …"), its speaker or a verb of speaking."""
+    return (token.i == speech.i or token.i in speakers
+            or token.dep_ == "conj" and token.head.i == speech.i
+            or speech.dep_ == "conj" and speech.head.i == token.i
+            or token.pos_ in ("VERB", "AUX") and token.lemma_ in SPEECH_VERBS)
+
+
 def _anchors(doc: Doc, event: Event, trigger: Span) -> set[int]:
     """Token indices a locative phrase may hang on: trigger, its head, arguments."""
     anchors = {token.i for token in trigger}
@@ -1010,7 +1304,8 @@ def _in_clause(root: Token, anchors: set[int]) -> bool:
             token = token.head
         else:
             break
-    if token.dep_ != "pobj" or token.head.lower_ not in LOCATIVE_PREPS:
+    if token.dep_ != "pobj" or not (token.head.lower_ in LOCATIVE_PREPS
+                                    or _names_place_of(token.head)):
         return False
     anchor = token.head.head
     for _ in range(4):
@@ -1037,8 +1332,13 @@ def _overlaps(place: Place, ranges: list[tuple[int, int]]) -> bool:
     return any(place.start < end and start < place.end for start, end in ranges)
 
 
-def _main_place(mentions: list[_Mention]) -> _Mention | None:
-    """The dateline place, else the most frequent/specific place of the top country."""
+def _main_place(mentions: list[_Mention], *,
+                lead_sentence: Span | None = None) -> _Mention | None:
+    """The dateline place, else the most frequent/specific place of the top country.
+
+    The lead sentence (``lead_sentence``, else the first sentence that names a
+    place) counts its most specific place once more.
+    """
     resolved = [m for m in mentions if m.resolved]
     for mention in resolved:
         if mention.dateline:
@@ -1050,7 +1350,7 @@ def _main_place(mentions: list[_Mention]) -> _Mention | None:
     counts: Counter[tuple[int | None, str | None]] = Counter(
         (m.place.geonameid, m.place.name) for m in resolved if m.place.country == top_country)
     weight = {"city": 2.0, "district": 1.75, "admin1": 1.5, "region": 1.5, "country": 1.0}
-    lead = _lead_place(resolved)
+    lead = _lead_place(resolved, lead_sentence)
     if lead is not None and lead.place.country == top_country:
         # The first sentence that names a place usually states where the story
         # happened; later ones add background ("one of many raids in the region").
@@ -1063,18 +1363,29 @@ def _main_place(mentions: list[_Mention]) -> _Mention | None:
     return max((m for m in resolved if m.place.country == top_country), key=strength)
 
 
-def _story_place(mentions: list[_Mention], actor_countries: set[str | None]) -> _Mention | None:
+def _story_place(mentions: list[_Mention], actor_countries: set[str | None],
+                 lead_sentence: Span | None = None) -> _Mention | None:
     """Where the story happened, when the article names a town other than its dateline.
 
     The dateline says where the report was filed ("BEIRUT —" on a Syrian
     story); a town the article itself names is the better guess for an
-    occurrence that names no place of its own. Regions and countries are too
+    occurrence that names no place of its own, when the body's first sentence
+    (``lead_sentence``) names it or the body names it more than once: a
+    passing mention ("taken to a hospital in New Westminster") does not
+    overrule the dateline. The names of the dateline itself (the "Pakistan" of
+    "PESHAWAR, Pakistan —") are not the body's. Regions and countries are too
     vague to overrule the dateline, and so is a town abroad when the article
     names other places or actors of the dateline's country.
     """
-    body = [m for m in mentions if not m.dateline and m.resolved]
-    place = _main_place(body)
+    body = [m for m in mentions if not m.dateline and m.resolved
+            and (lead_sentence is None or m.place.start >= lead_sentence.start_char)]
+    place = _main_place(body, lead_sentence=lead_sentence)
     if place is None or place.place.feature not in ("city", "district"):
+        return None
+    lead = _lead_place(body, lead_sentence) if lead_sentence is not None else None
+    named = sum(m.place.geonameid == place.place.geonameid for m in body)
+    if lead_sentence is not None and named < 2 and (
+            lead is None or lead.place.geonameid != place.place.geonameid):
         return None
     dateline = next((m for m in mentions if m.dateline), None)
     if dateline is not None and place.place.country != dateline.place.country and (
@@ -1084,14 +1395,23 @@ def _story_place(mentions: list[_Mention], actor_countries: set[str | None]) -> 
     return place
 
 
-def _lead_place(resolved: list[_Mention]) -> _Mention | None:
-    """The most specific place of the first sentence that names one."""
-    first = min(resolved, key=lambda m: m.place.start)
-    if first.root is None:
+def _lead_sentence(doc: Doc) -> Span | None:
+    """The first sentence after the dateline ("PESHAWAR, Pakistan, Oct. 14 —"), if any."""
+    filed = DATELINE.match(doc_text(doc))
+    if filed is None:
         return None
-    sentence = first.root.sent
+    return next((sent for sent in doc.sents if sent.end_char > filed.end()), None)
+
+
+def _lead_place(resolved: list[_Mention], sentence: Span | None = None) -> _Mention | None:
+    """The most specific place of ``sentence``, else of the first sentence that names one."""
+    if sentence is None:
+        first = min(resolved, key=lambda m: m.place.start)
+        if first.root is None:
+            return None
+        sentence = first.root.sent
     lead = [m for m in resolved if m.root is not None and m.root.sent == sentence]
-    return _most_specific(lead, first.place.start)
+    return _most_specific(lead, lead[0].place.start) if lead else None
 
 
 def _place(text: str, start: int, end: int, candidate: Candidate) -> Place:
@@ -1100,6 +1420,13 @@ def _place(text: str, start: int, end: int, candidate: Candidate) -> Place:
         country=candidate.country, admin1=candidate.admin1, lat=candidate.lat,
         lon=candidate.lon, feature=candidate.feature,
     )
+
+
+def _inherited(place: Place) -> Place:
+    """The article's place given to an event whose own sentence places nothing
+    (``reason="article_place"``): it says where the story is, not that this mention
+    happened there, so it is no evidence that two mentions are different occurrences."""
+    return dataclasses.replace(place, reason="article_place")
 
 
 def _unresolved(text: str, start: int, end: int, reason: str) -> Place:

@@ -13,11 +13,12 @@ country, or the opposition rather than the government), a speaker of its
 own for statements (not meetings or agreements) in different sentences, no two different
 dates their own sentences state for them (a date that belongs to another event
 of the sentence, one carried from an earlier sentence or a reporting day does
-not count), and no two specific places further apart than ``max_km``. A
-mention joins the first group (in text order) with every member of which it
-is compatible, so chains of weak similarity do not grow into one event; an
-indefinite noun ("a shoot-out", "two more attacks") starts a group of its own,
-a definite one ("the blast") refers back.
+not count), and no two specific places of their own further apart than
+``max_km`` (an article's place, ``reason="article_place"``, given to a mention
+whose sentence names none, does not count). A mention joins the first group (in
+text order) with every member of which it is compatible, so chains of weak
+similarity do not grow into one event; an indefinite noun ("a shoot-out", "two
+more attacks") starts a group of its own, a definite one ("the blast") refers back.
 
 The merged event takes each field from the best evidence among its mentions,
 never a sum: type, trigger and sentence from the most confident mention;
@@ -351,6 +352,9 @@ def _place_rank(event: Event, head: Event) -> float | None:
             and place.country != head.location.country:
         return None
     rank = FEATURE_RANK.get(place.feature or "", -1)
+    if place.reason == "article_place":
+        # the article's place, not the mention's own: below an own place of its kind
+        return rank - 0.5
     # a place inferred from the actors or an unplaceable name is the weakest evidence
     return rank - 10 if place.reason else rank
 
