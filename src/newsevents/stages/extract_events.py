@@ -289,6 +289,8 @@ class EventExtractor:
                 continue  # "pressing issues", "the attacked convoy": modifiers, not clauses
             if token.tag_ == "VBN" and any(c.dep_ == "det" for c in token.children):
                 continue  # "the injured", "the wounded": the people, not an event
+            if token.tag_ == "VBN" and token.i > sent.start and token.nbor(-1).text == "-":
+                continue  # "Turkish-backed factions": a modifier, whatever the parse says
             if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and (
                     token.tag_ == "VBN" or token.dep_ == "acomp")):
                 match = self._match_verb(token)
@@ -302,8 +304,8 @@ class EventExtractor:
         for token in sent:
             if not _nominal(token) or token.i in consumed:
                 continue
-            if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
-                continue
+            if token.dep_ in ("compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN"):
+                continue  # "protest leaders", "Palestinian solidarity groups": a modifier
             if _cited(token):
                 continue
             match = self._match_noun(token)
