@@ -304,8 +304,8 @@ class EventExtractor:
         for token in sent:
             if not _nominal(token) or token.i in consumed:
                 continue
-            if token.dep_ in ("compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN"):
-                continue  # "protest leaders", "Palestinian solidarity groups": a modifier
+            if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
+                continue
             if _cited(token):
                 continue
             match = self._match_noun(token)
