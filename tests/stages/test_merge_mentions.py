@@ -207,3 +207,13 @@ def test_merge_mentions_a_count_as_of_a_date_is_not_the_events_date():
         reason="sentence_opening"))
     assert len(merge_mentions([exploded, toll], article_id="a1")) == 2
     assert len(merge_mentions([exploded, toll], article_id="a1", as_of={id(toll)})) == 1
+
+
+@pytest.mark.slow
+def test_merge_mentions_a_meeting_where_another_act_was_done_is_its_setting(nlp):
+    text = ("The Gondor foreign minister urged Arnor to open the border, speaking at a "
+            "meeting of Rohan ministers in Edoras.")
+    article = Article(id="t", text=text, published=dt.date(2024, 11, 20))
+    (result,) = list(process([article], nlp=nlp))
+    assert "REQUEST" in {e.type for e in result.events}
+    assert "CONSULT" not in {e.type for e in result.events}
