@@ -294,11 +294,13 @@ def test_extract_events_intended_deployment_is_not_a_threat(code):
     ("The Gondor foreign minister flew to Arnor on Monday.", "CONSULT", ["flew to"]),
     ("Orc raiders armed with rifles stormed a Gondor police post.", "AID", []),
     ("The Gondor government has armed the Arnor rebels.", "AID", ["armed"]),
+    ("Fighting between Arnor rebels and Gondor-backed militias has intensified.", "SUPPORT",
+     []),
 ])
-def test_extract_events_carried_and_equipped_are_not_visits_or_aid(code, text, event_type,
-                                                                    expected):
+def test_extract_events_carried_equipped_and_modifiers_are_no_events(code, text, event_type,
+                                                                     expected):
     """A journey verb with a passive subject or a load is transport; "armed with" says
-    what someone carries."""
+    what someone carries; "Gondor-backed" modifies a noun."""
     assert [e.trigger.text for e in _events(code(text), event_type)] == expected
 
 

@@ -9,7 +9,7 @@ import pytest
 from _builders import hand_event
 
 from newsevents.pipeline import process
-from newsevents.stages.merge_mentions import merge_mentions
+from newsevents.stages.merge_mentions import MentionMerger, merge_mentions
 from newsevents.types import Actor, Article, EventDate, Place, Size
 
 TEXT = ("Two car bombs exploded in Osgiliath on Tuesday, killing 19 people. "
@@ -219,3 +219,19 @@ def test_merge_mentions_article_place_is_no_evidence_of_another_occurrence():
                             article_id="a1")
     assert len(events) == 1
     assert events[0].location == OSGILIATH
+
+
+@pytest.mark.slow
+def test_merge_mentions_a_meeting_where_another_act_was_done_is_its_setting(nlp):
+    text = ("The Gondor foreign minister urged Arnor to open the border, speaking at a "
+            "meeting of Rohan ministers in Edoras.")
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if "merge_mentions" in name:
+            break
+        doc = component(doc)
+    urged = hand_event(text, "urged", kind="REQUEST")
+    meeting = hand_event(text, "meeting", kind="CONSULT")
+    doc._.events = [urged, meeting]
+    merged = MentionMerger()(doc)._.events
+    assert [e.type for e in merged] == ["REQUEST"]

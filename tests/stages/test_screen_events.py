@@ -43,8 +43,6 @@ def _flags(event) -> set[str]:
      "deploying", "future"),
     ("Gondor troops shelled Bree on Tuesday. Arnor protesters accuse the Gondor government "
      "of corruption.", "accuse", "generic"),
-    ("The Gondor minister said the government would work with Arnor on a new plan.",
-     "work with", "future"),
     ("Talks between the Gondor government and Arnor rebels are expected to continue this "
      "week.", "Talks", "future"),
     ("Mordor troops have carried out near-daily air strikes in Gondor.", "strikes",
@@ -164,3 +162,14 @@ def test_screen_events_frame_words_match_their_plurals():
     screens = screen_events.load_screens()
     assert screens.crime_frames.found("a string of armed robberies")
     assert screens.crime_frames.found("car thefts in the west end")
+
+
+@pytest.mark.slow
+def test_screen_events_would_is_a_plan_but_the_pledge_is_made(nlp):
+    """ "said it would deploy soldiers": the deployment is planned; the pledge (AGREE) and a
+    threat ("warned that police would arrest") are made now."""
+    events = _events(nlp, "The Gondor army said it would deploy 5,000 soldiers to the "
+                          "Arnor border.")
+    by_type = {e.type: e for e in events if "deploy" in e.trigger.text}
+    assert by_type["MOBILIZE"].future
+    assert not _flags(by_type["AGREE"])

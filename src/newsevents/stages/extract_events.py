@@ -341,6 +341,8 @@ class EventExtractor:
                 continue  # "pressing issues", "the attacked convoy": modifiers, not clauses
             if token.tag_ == "VBN" and any(c.dep_ == "det" for c in token.children):
                 continue  # "the injured", "the wounded": the people, not an event
+            if token.tag_ == "VBN" and token.i > sent.start and token.nbor(-1).text == "-":
+                continue  # "Turkish-backed factions": a modifier, whatever the parse says
             if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and (
                     token.tag_ == "VBN" or token.dep_ == "acomp")):
                 match = self._match_verb(token)

@@ -55,6 +55,8 @@ TIED_DATES = frozenset({"attached", "attached_reporting"})
 INDEFINITE_DETERMINERS = frozenset({"a", "an", "another", "new", "fresh", "second", "further"})
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 # verbs whose object noun is the event ("made the request", "carried out the bombing")
+# "at a meeting", "during talks", "arrived for a summit": where another act was done
+SETTING_PREPS = frozenset({"at", "during", "for"})
 # COERCE modes that an assault's own clauses tell as part of it
 ASSAULT_PARTS = frozenset({"destroy", "repress"})
 CLAUSE_LINKS = frozenset({"advcl", "conj", "xcomp"})
@@ -108,11 +110,24 @@ class MentionMerger:
         assaults = {triggers[id(e)].i for e in events if e.type == "ASSAULT" and id(e) in triggers}
         events = [e for e in events if not (
             id(e) in triggers and _part_of_assault(e, triggers[id(e)], assaults))]
+        events = [e for e in events if not (
+            id(e) in triggers and _setting(e, triggers[id(e)], events))]
         as_of = {id(event) for event in events if _as_of(text, event.date)}
         doc._.events = merge_mentions(events, article_id=article_id, max_km=self.max_km,
                                       new=new, answered=answered, definite=definite,
                                       as_of=as_of)
         return doc
+
+
+def _setting(event: Event, token: Token, events: Sequence[Event]) -> bool:
+    """ "urged Israel to open crossings, speaking at a meeting of EU ministers": a meeting
+    named as where another act of the sentence was done is its setting, as a signing's
+    meeting is the agreement's, not an occurrence reported of its own."""
+    if event.type != "CONSULT" or token.pos_ != "NOUN" or token.dep_ != "pobj" \
+            or token.head.lower_ not in SETTING_PREPS:
+        return False
+    return any(other.sentence == event.sentence and other.type != "CONSULT"
+               and _flags(other) == _flags(event) for other in events)
 
 
 def _part_of_assault(event: Event, token: Token, assaults: set[int]) -> bool:

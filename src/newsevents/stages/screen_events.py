@@ -53,7 +53,6 @@ from spacy.tokens import Doc, Token
 from newsevents.errors import Errors, InputError
 from newsevents.stages.common import (
     COMPLEMENT_DEPS,
-    STATEMENT_TYPES,
     doc_text,
     governing_heads,
     span_of,
@@ -67,9 +66,9 @@ BACKGROUND_DAYS = 14
 # "will continue to support": what goes on now, not a plan
 ONGOING_HEADS = frozenset({"continue", "keep", "remain"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-# "said it would deploy troops", "said it would provide funds": the future of a past report,
-# a plan (a statement made with it is made now: "warned that police would arrest" is the
-# threat)
+# "said it would deploy troops": the future of a past report, a plan (a verbal act made
+# with it is made now: "warned that police would arrest" is the threat, "said Kenya would
+# stand with Haiti" the pledge, AGREE)
 REPORTED_FUTURE_AUX = FUTURE_AUX | {"would"}
 # words whose infinitive complement is planned, not done ("is due to meet")
 SCHEDULE_HEADS = frozenset({"due", "set", "scheduled", "expected", "plan", "planned", "intend",
@@ -486,7 +485,8 @@ class EventScreen:
         if written and date.value is not None and published is not None:
             historical = _before_the_news(date, published, self.background_days)
         if token is not None:
-            future = future or _planned(token, statement=event.type in STATEMENT_TYPES)
+            future = future or _planned(
+                token, statement=event.quad_class in SPEECH_QUAD_CLASSES)
             hypothetical = hypothetical or _purpose(token)
             # the lead's present is the news ("Gondor expects these attacks to end"); a
             # statement in the present further down is a standing position ("Rwanda denies
