@@ -167,7 +167,7 @@ class _Match:
 @Language.factory(
     "newsevents_extract_events_v1",
     requires=["doc._.article", "doc._.actors", "doc.ents", "doc.sents", "token.dep",
-              "token.head", "token.pos", "token.lemma"],
+              "token.head", "token.pos", "token.tag", "token.lemma"],
     assigns=["doc._.events"],
     default_config={"lexicon": {"@misc": "newsevents.lexicon.v1"},
                     "min_confidence": 0.3, "relative_confidence": 0.6},
