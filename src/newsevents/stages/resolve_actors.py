@@ -571,6 +571,13 @@ class ActorResolver:
             sentence_countries.setdefault(span[0].sent.start, set()).add(code)
             sentence_places.setdefault(span[0].sent.start, set()).add(code)
         for draft in drafts.values():
+            if draft.countries and draft.kind == "organisation" and draft.known \
+                    and draft.countries[0] not in ("IGO", "NGO"):
+                # "Hezbollah rejected a government plan": a known body's country is one
+                # the sentence is about
+                sentence_countries.setdefault(draft.head.sent.start, set()).add(
+                    draft.countries[0])
+                body_countries.setdefault(draft.head.sent.start, set()).add(draft.countries[0])
             if not draft.countries or draft.kind not in ("country", "group"):
                 continue
             code = draft.countries[0]
