@@ -86,6 +86,8 @@ DOCUMENT_NOUNS = frozenset({"resolution", "statement", "report", "declaration", 
 # "alarmed by", "troubled about": the preposition of what a feeling is about.
 EXPERIENCER_PREPS = frozenset({"by", "about", "at", "over"})
 LEGAL_MODES = frozenset({"sue", "convict"})
+# Sectors that bring charges and pass sentences (a government speaking may only report them).
+LEGAL_AUTHORITIES = frozenset({"JUD", "COP"})
 # Possessives that make the speaker the owner in reported speech ("its fighters").
 OWN_POSSESSIVES = frozenset({"our", "my", "its", "their"})
 # Prepositions of the event a passive happened in ("killed in the shelling").
@@ -428,7 +430,8 @@ class EventExtractor:
             source, target = arguments
         else:
             source, target = self._verbal_arguments(token, trigger, actors, speaker)
-        if not source and speaker is not None and _speech_act(token, trigger):
+        if not source and speaker is not None and (
+                _speech_act(token, trigger) or _announced_by_authority(trigger, speaker)):
             source = [speaker]  # "…, and urged Seoul to …", the ministry said: the speaker's act
         elif speaker is not None and _same_entity(source, target) \
                 and not _same_entity([speaker], target):
@@ -1087,6 +1090,12 @@ def _earlier_parties(earlier: list[Event], event: Event) -> tuple[Actor, ...]:
                 return unique
             found.append(unique)
     return found[0] if found else ()
+
+
+def _announced_by_authority(trigger: Trigger, speaker: Actor) -> bool:
+    """ "X had been charged with terrorism, the attorney general's office said": a charge
+    or a sentence with no agent of its own is the act of the authority announcing it."""
+    return trigger.mode in LEGAL_MODES and speaker.sector in LEGAL_AUTHORITIES
 
 
 def _statement_content(token: Token) -> bool:
