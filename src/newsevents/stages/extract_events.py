@@ -90,6 +90,8 @@ EXPERIENCER_PREPS = frozenset({"by", "about", "at", "over"})
 LEGAL_MODES = frozenset({"sue", "convict"})
 # "armed with rifles", "equipped with drones": what someone carries, not an act of aid
 EQUIPPING_LEMMAS = frozenset({"arm", "equip"})
+# Sectors that bring charges and pass sentences (a government speaking may only report them).
+LEGAL_AUTHORITIES = frozenset({"JUD", "COP"})
 # Possessives that make the speaker the owner in reported speech ("its fighters").
 OWN_POSSESSIVES = frozenset({"our", "my", "its", "their"})
 # Prepositions of the event a passive happened in ("killed in the shelling").
@@ -171,7 +173,7 @@ class _Match:
 @Language.factory(
     "newsevents_extract_events_v1",
     requires=["doc._.article", "doc._.actors", "doc.ents", "doc.sents", "token.dep",
-              "token.head", "token.pos", "token.lemma"],
+              "token.head", "token.pos", "token.tag", "token.lemma"],
     assigns=["doc._.events"],
     default_config={"lexicon": {"@misc": "newsevents.lexicon.v1"},
                     "min_confidence": 0.3, "relative_confidence": 0.6},
@@ -445,7 +447,8 @@ class EventExtractor:
             source, target = arguments
         else:
             source, target = self._verbal_arguments(token, trigger, actors, speaker)
-        if not source and speaker is not None and _speech_act(token, trigger):
+        if not source and speaker is not None and (
+                _speech_act(token, trigger) or _announced_by_authority(trigger, speaker)):
             source = [speaker]  # "…, and urged Seoul to …", the ministry said: the speaker's act
         elif speaker is not None and _same_entity(source, target) \
                 and not _same_entity([speaker], target):
@@ -1136,6 +1139,12 @@ def _earlier_parties(earlier: list[Event], event: Event) -> tuple[Actor, ...]:
                 return unique
             found.append(unique)
     return found[0] if found else ()
+
+
+def _announced_by_authority(trigger: Trigger, speaker: Actor) -> bool:
+    """ "X had been charged with terrorism, the attorney general's office said": a charge
+    or a sentence with no agent of its own is the act of the authority announcing it."""
+    return trigger.mode in LEGAL_MODES and speaker.sector in LEGAL_AUTHORITIES
 
 
 def _statement_content(token: Token) -> bool:

@@ -58,6 +58,8 @@ PLACE_NOUNS = frozenset({"area", "region", "district", "province", "town", "city
 # Nouns of people who act for someone else: "a spokesman for the ministry".
 AGENT_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "representative",
                          "envoy", "ambassador", "adviser", "advisor", "negotiator", "lawyer"})
+# Verbs whose subject is the speaker of the clause below them.
+REPORTING_VERBS = frozenset({"say", "tell", "announce", "state", "claim", "add", "confirm"})
 # Reasons of a country that the context gave, not the mention itself.
 CONTEXT_REASONS = frozenset({"country_from_sentence_context", "country_from_article_context"})
 # Sectors an organisation keeps when it modifies a group noun: "ECOWAS leaders"
@@ -569,6 +571,13 @@ class ActorResolver:
             sentence_countries.setdefault(span[0].sent.start, set()).add(code)
             sentence_places.setdefault(span[0].sent.start, set()).add(code)
         for draft in drafts.values():
+            if draft.countries and draft.kind == "organisation" and draft.known \
+                    and draft.countries[0] not in ("IGO", "NGO"):
+                # "Hezbollah rejected a government plan": a known body's country is one
+                # the sentence is about
+                sentence_countries.setdefault(draft.head.sent.start, set()).add(
+                    draft.countries[0])
+                body_countries.setdefault(draft.head.sent.start, set()).add(draft.countries[0])
             if not draft.countries or draft.kind not in ("country", "group"):
                 continue
             code = draft.countries[0]
@@ -594,6 +603,14 @@ class ActorResolver:
                     draft.sector is None and draft.kind != "organisation") or (
                     draft.kind == "organisation" and draft.known):
                 continue  # Islamic State is nobody's: its KB entry has no country
+            if any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in draft.head.children):
+                # "China's foreign ministry said its minister urged South Korea …": the
+                # owner is the speaker, not a country the sentence names
+                owner = _owner_before(draft, drafts.values())
+                if owner is not None:
+                    draft.countries = list(owner.countries or ())
+                    draft.country_from = "coreference"
+                    continue
             if draft.kind in ("group", "organisation"):
                 local = sentence_countries.get(draft.head.sent.start, set())
             elif draft.kind == "person":
@@ -696,6 +713,18 @@ class ActorResolver:
                 persons.append(actor)
             resolved.append(actor)
         return resolved
+
+
+def _owner_before(draft: _Draft, drafts: Iterable[_Draft]) -> _Draft | None:
+    """Who "its"/"their" refers to in reported speech: the speaker ("China's foreign
+    ministry said its minister …", "al-Shabaab said its fighters …")."""
+    verb = next((t for t in draft.head.ancestors if t.lemma_.lower() in REPORTING_VERBS
+                 and t.i != draft.head.head.i), None)
+    if verb is None:
+        return None
+    subjects = {c.i for c in verb.children if c.dep_ == "nsubj"}
+    return next((d for d in drafts if d.head.i in subjects and d.countries
+                 and d.country_from not in ("sentence_context", "article_context")), None)
 
 
 def _as_earlier_group(actor: Actor, earlier: list[Actor]) -> Actor:
