@@ -327,8 +327,10 @@ class Geolocator:
                  and not span.text.islower()]  # "in the metro" (FAC) is no town Metro
         missed = self._missed_spans(doc, spans)
         dateline = self._dateline(doc)
-        chains = [chain for chain in _find_chains(doc_text(doc))
-                  if not _names_thing(doc, chain) and not self._of_a_thing(doc, chain)]
+        chains = [chain for chain in (self._without_demonym(doc_text(doc), found)
+                                      for found in _find_chains(doc_text(doc)))
+                  if len(chain) > 1 and not _names_thing(doc, chain)
+                  and not self._of_a_thing(doc, chain)]
         votes = [self._chain_vote(doc_text(doc), chain) for chain in chains]
         context = self._context(doc, spans, dateline, chains, votes)
         hint = self._hint(dateline, context)
@@ -654,6 +656,17 @@ class Geolocator:
             # Myanmar" is in the city.
             mentions[-1] = as_region[len(mentions) - 1]
         return mentions
+
+    def _without_demonym(self, text: str,
+                         chain: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The chain without a nationality word as its container ("the Syrian town of
+        Dhiban" is Dhiban; the country is context, not a region called Syrian)."""
+        start, end = chain[-1]
+        return chain[:-1] if self._is_demonym(text[start:end]) else chain
+
+    def _is_demonym(self, text: str) -> bool:
+        matched = self.countries.match(text)
+        return matched is not None and matched[1] == "demonym"
 
     def _of_a_thing(self, doc: Doc, chain: list[tuple[int, int]]) -> bool:
         """Whether the chain is "X of Y" with an X that is no place ("Leaders of the
