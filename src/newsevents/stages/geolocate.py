@@ -16,10 +16,13 @@
    else a place in the same sentence that is not one of the event's
    actors; else the article's main place (the dateline, or the most
    frequent and specific place, the lead sentence's place counting once
-   more); else a place that is an actor of the event; else, when the
-   article names no place that resolves, the country its actors and
-   nationality words point to ("Iraqi forces shelled X": Iraq), placed at the
-   word that gave it.
+   more), marked ``reason="article_place"``; else a place that is an actor
+   of the event; else, when the article names no place that resolves, the
+   country its actors and nationality words point to ("Iraqi forces shelled
+   X": Iraq), placed at the word that gave it. A statement or agreement in a
+   datelined report is where it was said ("telling reporters in Belgrade"),
+   else at the dateline, never at what it is about ("called on Israel to
+   withdraw from southern Lebanon").
 """
 
 import dataclasses
