@@ -28,9 +28,11 @@
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import IS_TITLE, POS
+from spacy.symbols import IDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -100,6 +102,10 @@ DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwes
                         "south-west"})
 # Verbs that only say where and when their subject happened ("The attack occurred …").
 HAPPENING_VERBS = frozenset({"occur", "happen", "unfold"})
+# The parts of speech a demonym is tagged with ("Nigerien" ADJ, "Lebanese" PROPN/NOUN).
+DEMONYM_POS = frozenset(IDS[tag] for tag in ("ADJ", "PROPN", "NOUN"))
+# The lemmas _is_happening can accept: the verbs above, "take (place)" and "(be) held".
+HAPPENING_LEMMAS = HAPPENING_VERBS | {"take", "hold"}
 # Events made by saying something: an agreement too is made where it is announced or
 # signed, not at what it is about ("agreed to impose sanctions on Belarus").
 SAID_TYPES = STATEMENT_TYPES | {"AGREE"}
@@ -861,9 +867,7 @@ class Geolocator:
         """
         found: list[tuple[str, Token | Span]] = []
         seen: dict[str, str | None] = {}
-        for token in doc:
-            if not token.is_title or token.pos_ not in ("ADJ", "PROPN", "NOUN"):
-                continue
+        for token in _title_words(doc, DEMONYM_POS):
             if token.text not in seen:
                 matched = self.countries.match(token.text)
                 seen[token.text] = matched[0].iso3 if matched and matched[1] == "demonym" else None
@@ -1209,6 +1213,19 @@ def _from_elsewhere(root: Token, anchors: set[int]) -> bool:
     return False
 
 
+def _title_words(doc: Doc, pos: frozenset[int]) -> Iterator[Token]:
+    """The title-case words of ``doc`` with one of the part-of-speech ids ``pos``.
+
+    Read from two attribute arrays, so that a Token object is made only for the few
+    words that pass, not for every word of the article (issue 12).
+    """
+    if not len(doc):
+        return
+    for i, (title, tag) in enumerate(doc.to_array([IS_TITLE, POS]).tolist()):
+        if title and tag in pos:
+            yield doc[i]
+
+
 def _happening_place(sentence: Span, resolved: list[_Mention]) -> _Mention | None:
     """The place the next sentence gives an event it refers back to: "The attack took
     place near Apatzingan", "The meeting was held in Phnom Penh" ("take place",
@@ -1227,7 +1244,12 @@ def _happening_place(sentence: Span, resolved: list[_Mention]) -> _Mention | Non
 
 def _is_happening(token: Token) -> bool:
     """A verb that only says where and when its subject happened, with a subject that
-    refers back ("The attack took place", "The talks were held")."""
+    refers back ("The attack took place", "The talks were held").
+
+    Called for every word of the sentence after each event's, so the lemma is tested
+    before the word's children are listed (issue 12)."""
+    if token.lemma_ not in HAPPENING_LEMMAS:
+        return False
     children = list(token.children)
     happens = token.lemma_ in HAPPENING_VERBS or (
         token.lemma_ == "take" and any(c.dep_ == "dobj" and c.lower_ == "place"

@@ -250,9 +250,13 @@ class ActorResolver:
         return any(self.kb.describes_no_actor(phrase) for phrase in phrases)
 
     def _noun_sector(self, token: Token) -> str | None:
+        """The sector of a noun ("troops", "border police"), or None.
+
+        Asked of every noun of the article, so the left children are read only
+        when the noun has some (most have none; issue 12)."""
         compound = " ".join(
             t.lower_ for t in token.lefts if t.dep_ == "compound" and t.pos_ == "NOUN"
-        )
+        ) if token.n_lefts else ""
         if compound:
             sector = self.kb.sector_of_noun(f"{compound} {token.lower_}")
             if sector:
