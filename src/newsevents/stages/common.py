@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
-from spacy.attrs import IDX
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IDX
 from spacy.tokens import Doc, Span, Token
 
 from newsevents.types import Actor
@@ -42,6 +42,9 @@ STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT
 # ``token_at``).
 _TEXT_KEY = ("newsevents", "text")
 _STARTS_KEY = ("newsevents", "token_starts")
+_ENT_ATTRS = [ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID]
+# The last Doc ``doc_ents`` read, its entity marks and its entities.
+_last_ents: tuple[Doc, bytes, tuple[Span, ...]] | None = None
 
 
 def doc_text(doc: Doc) -> str:
@@ -57,6 +60,27 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, made once for each state of the Doc's entity annotation.
+
+    spaCy builds a new Span per entity on every access, and the stages read
+    ``doc.ents`` about 14 times per article (issue 12). The tuple of the last Doc
+    asked about is kept with the entity marks it was read from (IOB, type, KB id and
+    entity id of every token, one attribute array) and made again when they differ,
+    so a stage that sets ``doc.ents`` (resolve_actors) is seen by the stages after it.
+    It is kept here, not in ``doc.user_data``, which must hold no Span (``Doc.copy``
+    and ``Doc.to_bytes`` copy it, and a Span can be neither copied nor serialised).
+    """
+    global _last_ents
+    marks = doc.to_array(_ENT_ATTRS).tobytes() if len(doc) else b""
+    last = _last_ents
+    if last is not None and last[0] is doc and last[1] == marks:
+        return last[2]
+    ents = doc.ents
+    _last_ents = (doc, marks, ents)
+    return ents
 
 
 def token_at(doc: Doc, char: int) -> Token | None:

@@ -31,7 +31,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from spacy.attrs import IS_TITLE, POS
+from spacy.attrs import IS_TITLE, LOWER, POS
+from spacy.strings import get_string_id
 from spacy.symbols import IDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -50,6 +51,7 @@ from newsevents.stages.common import (
     DATELINE,
     OCCURRENCE_TYPES,
     STATEMENT_TYPES,
+    doc_ents,
     doc_text,
     span_of,
 )
@@ -92,6 +94,10 @@ FACILITY_NOUNS = frozenset({
     "crossroads", "bridge", "airport", "airbase", "station", "square", "market", "checkpoint",
     "crossing", "dam", "base", "port", "harbour", "harbor", "hospital", "prison", "camp",
 })
+# The string ids of the words _missed_spans starts from: facility nouns, and the
+# prepositions with "of" (whose noun before it _names_place_of then tests).
+_FACILITY_IDS = frozenset(get_string_id(word) for word in FACILITY_NOUNS)
+_MISSED_PREP_IDS = frozenset(get_string_id(word) for word in (*MISSED_PLACE_PREPS, "of"))
 # Squares and streets with a proper name ("Sükhbaatar Square", "Rustaveli Avenue") are
 # named after people and events far more often than after a town: the name inside is
 # not searched as a place (the event stays in the article's city).
@@ -299,7 +305,7 @@ class Geolocator:
             counts[code] += 1
             evidence.setdefault(code, (where, "country_of_actors"))
         # NER's place entities by start (a mention may extend one: "Joubb Janine")
-        places = {ent.start_char for ent in doc.ents if ent.label_ in PLACE_LABELS}
+        places = {ent.start_char for ent in doc_ents(doc) if ent.label_ in PLACE_LABELS}
         # Actors outrank spellings ("the OSCE SMM … near Komsomolets" is in Ukraine).
         for mention in mentions if not counts else ():
             span = doc.char_span(mention.place.start, mention.place.end)
@@ -327,7 +333,7 @@ class Geolocator:
 
     def find_places(self, doc: Doc) -> list[_Mention]:
         """Every place mention of the Doc, geocoded with the article's context."""
-        spans = [self._extended(ent) for ent in doc.ents if ent.label_ in PLACE_LABELS]
+        spans = [self._extended(ent) for ent in doc_ents(doc) if ent.label_ in PLACE_LABELS]
         spans += self._actor_spans(doc)
         # "the US dollar", "Ukrainian forces": a country word that only describes a thing
         # is not where anything happened.
@@ -408,7 +414,7 @@ class Geolocator:
         if span.start < 2 or doc[span.start - 1].lower_ not in ("'s", "’s"):
             return None
         owner = doc[span.start - 2]
-        ent = next((e for e in doc.ents if e.start <= owner.i < e.end), None)
+        ent = next((e for e in doc_ents(doc) if e.start <= owner.i < e.end), None)
         matched = self.countries.match(ent.text if ent is not None else owner.text)
         return matched[0].iso3 if matched is not None and matched[1] == "name" else None
 
@@ -747,7 +753,7 @@ class Geolocator:
         """Non-place entities that name a country or capital ("Washington said"), and
         organisation-labelled names that are exactly one country's region ("Crete")."""
         spans = []
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             if ent.label_ not in ACTOR_LABELS:
                 continue
             matched = self.countries.match(ent.text)
@@ -769,12 +775,13 @@ class Geolocator:
         plus a following place noun ("region", "province").
         """
         covered = {token.i for span in taken for token in span}
-        covered |= {token.i for ent in doc.ents if ent.label_ not in MISSED_PLACE_LABELS
+        covered |= {token.i for ent in doc_ents(doc) if ent.label_ not in MISSED_PLACE_LABELS
                     for token in ent}
         spans: list[Span] = []
-        for noun in doc:
+        lowers = doc.to_array(LOWER).tolist() if len(doc) else []
+        for noun in _words_among(doc, lowers, _FACILITY_IDS):
             # "blocked the Halba-Qoubaiyat road", "near the Zahle roundabout"
-            if noun.lower_ not in FACILITY_NOUNS or noun.i in covered:
+            if noun.i in covered:
                 continue
             start = noun.i
             while start > 0 and start - 1 not in covered and (
@@ -784,7 +791,7 @@ class Geolocator:
                 start -= 1
             if start < noun.i and doc[start].text != "-":
                 spans.append(doc[start:noun.i + 1])
-        for prep in doc:
+        for prep in _words_among(doc, lowers, _MISSED_PREP_IDS):
             if prep.lower_ not in MISSED_PLACE_PREPS and not _names_place_of(prep):
                 continue
             start = prep.i + 1
@@ -1014,13 +1021,13 @@ def _inside_of_name(doc: Doc, place: Place) -> bool:
     return any(ent.label_ in NAMED_THINGS and " of " in ent.text
                and ent.start_char <= place.start and place.end <= ent.end_char
                and (ent.start_char, ent.end_char) != (place.start, place.end)
-               for ent in doc.ents)
+               for ent in doc_ents(doc))
 
 
 def _organisation_names(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) of the ORG entities headed by an organisation noun ("the Kurdistan
     Workers Party", "the Bank of Baghdad"): the places named inside them are not places."""
-    return [(ent.start_char, ent.end_char) for ent in doc.ents
+    return [(ent.start_char, ent.end_char) for ent in doc_ents(doc)
             if ent.label_ == "ORG" and any(token.is_title and token.lower_ in ORGANISATION_NOUNS
                                            for token in ent)]
 
@@ -1060,6 +1067,14 @@ def _inner_possessive(doc: Doc, i: int, start: int) -> bool:
             and doc[i + 1].is_title and doc[i + 1].pos_ == "PROPN")
 
 
+def _words_among(doc: Doc, lowers: list[int], ids: frozenset[int]) -> Iterator[Token]:
+    """The words of ``doc`` whose lower-case form (``lowers``, the Doc's LOWER array) is
+    one of ``ids``: a Token object is made only for them, not for every word (issue 12)."""
+    for i, lower in enumerate(lowers):
+        if lower in ids:
+            yield doc[i]
+
+
 def _names_place_of(token: Token) -> bool:
     """Whether the token is the "of" of "the town of …", "the outskirts of …"."""
     return token.lower_ == "of" and token.i > 0 and token.doc[token.i - 1].lower_ in PLACE_OF_NOUNS
@@ -1084,7 +1099,7 @@ def _names_thing(doc: Doc, chain: list[tuple[int, int]]) -> bool:
         return False
     start, end = chain[0][0], chain[-1][1]
     return any(ent.label_ in NAMED_THINGS and ent.start_char <= start and end <= ent.end_char
-               for ent in doc.ents)
+               for ent in doc_ents(doc))
 
 
 def _nested_countries(inner: list[list[Candidate]], last: list[Candidate]) -> set[str]:

@@ -25,7 +25,7 @@ from spacy.util import filter_spans
 from newsevents.kb.actor_kb import KbEntry, is_acronym
 from newsevents.kb.actors import ActorKB
 from newsevents.kb.countries import Countries
-from newsevents.stages.common import doc_text, heading_ranges, in_ranges
+from newsevents.stages.common import doc_ents, doc_text, heading_ranges, in_ranges
 from newsevents.types import Actor, ActorKind
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC"}
@@ -120,7 +120,7 @@ class ActorResolver:
         self._day = article.published if article is not None else None
         self._mark_known_organisations(doc)
         headings = heading_ranges(doc_text(doc))
-        entity_of = {token.i: ent for ent in doc.ents for token in ent}
+        entity_of = {token.i: ent for ent in doc_ents(doc) for token in ent}
         self._named_countries = self._countries_named(doc)
         datelines = self._datelines(doc)
         self._named_countries |= {code for code in datelines.values() if code}
@@ -158,7 +158,7 @@ class ActorResolver:
                   if _written_as_name(doc[start:end], self._capitalised[key])]
         if not found:
             return
-        ents = list(doc.ents)
+        ents = list(doc_ents(doc))
         added = []
         for span in filter_spans(found):
             overlapping = [ent for ent in ents if ent.start < span.end and span.start < ent.end]
@@ -177,7 +177,7 @@ class ActorResolver:
         """The countries the article names outright (names, demonyms, capitals); the
         dateline's country joins them once it is read."""
         found = set()
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             if ent.label_ in ("GPE", "NORP"):
                 matched = self.countries.match(ent.text)
                 if matched is not None:
@@ -225,7 +225,7 @@ class ActorResolver:
         self, doc: Doc, entity_of: dict[int, Span], headings: list[tuple[int, int]]
     ) -> set[int]:
         heads: set[int] = set()
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             if ent.label_ in ACTOR_LABELS and not in_ranges(ent.start_char, headings) \
                     and not self._describes_thing(ent):
                 heads.add(ent.root.i)

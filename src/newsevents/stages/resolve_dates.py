@@ -47,6 +47,7 @@ from newsevents.stages.common import (
     STATEMENT_TYPES,
     caseless_text,
     caseless_twin,
+    doc_ents,
     doc_text,
 )
 from newsevents.types import DatePrecision, Event, EventDate
@@ -520,7 +521,7 @@ def find_dates(
         taken.append((start, end))
         mentions.append(_mention(doc, start, end, resolution))
     if fallback is not None:
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             if ent.label_ != "DATE":
                 continue
             if any(ent.start_char < t_end and t_start < ent.end_char for t_start, t_end in taken):

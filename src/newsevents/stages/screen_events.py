@@ -45,7 +45,7 @@ import functools
 import importlib.resources
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -192,14 +192,23 @@ OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "sa
 # not part of a name ("the Unaizah May 4", a boat) or of what a noun names ("its 1951
 # treaty"), nor, when only the sentence held it, of a clause inside the sentence
 TIED_DATES = frozenset({"attached", "sentence_opening", "same_sentence"})
+# How many texts' answers a phrase list keeps (a few articles' sentences).
+MAX_KEPT_ANSWERS = 512
 NAME_DEPS = frozenset({"appos", "compound", "nmod", "nummod"})
 
 
 @dataclass(frozen=True)
 class Phrases:
-    """Lower-case phrases matched on word boundaries, compiled into one pattern."""
+    """Lower-case phrases matched on word boundaries, compiled into one pattern.
+
+    The answers for the last texts searched are kept: the stage asks each list
+    about the same sentence several times, once per event in it and per rule
+    (issue 12). Searching is a pure function of the text, so no answer changes.
+    """
 
     pattern: re.Pattern[str] | None
+    _answers: dict[str, bool] = field(default_factory=dict, compare=False, hash=False,
+                                      repr=False)
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> "Phrases":
@@ -209,7 +218,14 @@ class Phrases:
         return cls(re.compile(rf"(?<![\w-])(?:{_trie_pattern(words)})(?![\w-])"))
 
     def found(self, text: str) -> bool:
-        return self.pattern is not None and self.pattern.search(text.lower()) is not None
+        if self.pattern is None:
+            return False
+        answer = self._answers.get(text)
+        if answer is None:
+            if len(self._answers) >= MAX_KEPT_ANSWERS:
+                self._answers.clear()
+            answer = self._answers[text] = self.pattern.search(text.lower()) is not None
+        return answer
 
 
 # Stands for the whitespace between two words of a phrase in ``_trie_pattern``.
