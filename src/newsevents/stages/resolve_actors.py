@@ -12,13 +12,16 @@ CZE/GOV. Later mentions ("Martin", "he") inherit from the first full one.
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 import spacy
+from spacy.attrs import LOWER, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
+from spacy.symbols import IDS
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -37,6 +40,8 @@ ORG_IGO_HEADS = {"organization", "organisation", "office", "agency", "fund", "pr
 MEMBER_STATE_WORDS = {"states", "nations", "countries"}
 FOLD_DEPS = {"compound", "amod", "poss", "nmod"}
 SPEAKER_PRONOUNS = {"he", "she", "him", "her"}
+# The part-of-speech ids of the words an actor mention may be headed by besides pronouns.
+_NOUN_POS = frozenset({IDS["NOUN"], IDS["PROPN"]})
 # Entity labels a known organisation's name may take over ("the OSCE" + "SMM").
 RELABEL_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"}
 # Acronyms shorter than this ("IS", "PA") are too often ordinary capitals to mark.
@@ -229,7 +234,7 @@ class ActorResolver:
             if ent.label_ in ACTOR_LABELS and not in_ranges(ent.start_char, headings) \
                     and not self._describes_thing(ent):
                 heads.add(ent.root.i)
-        for token in doc:
+        for token in _noun_or_pronoun_words(doc):
             if token.i in entity_of or in_ranges(token.idx, headings):
                 continue
             if token.pos_ in ("NOUN", "PROPN") and self._noun_sector(token):
@@ -765,6 +770,18 @@ def _add_countries(draft: _Draft, codes: Iterable[str]) -> None:
     for code in codes:
         if code not in draft.countries:
             draft.countries.append(code)
+
+
+def _noun_or_pronoun_words(doc: Doc) -> Iterator[Token]:
+    """The nouns, proper nouns and speaker pronouns of ``doc``, the words that may head an
+    actor mention: read from the POS and LOWER arrays, so that no Token object is made
+    for the other words (issue 12)."""
+    if not len(doc):
+        return
+    pronouns = {get_string_id(word) for word in SPEAKER_PRONOUNS}
+    for i, (pos, lower) in enumerate(doc.to_array([POS, LOWER]).tolist()):
+        if pos in _NOUN_POS or lower in pronouns:
+            yield doc[i]
 
 
 def _written_as_name(span: Span, capitalised: tuple[bool, ...]) -> bool:
