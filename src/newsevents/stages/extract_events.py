@@ -25,7 +25,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
+from spacy.symbols import IDS
 from spacy.tokens import Doc, Span, Token
 
 from newsevents.kb.lexicon import Lexicon, Trigger
@@ -62,6 +64,10 @@ SPEECH_VERBS = {
 FIRST_PERSON = {"we", "i", "our", "us", "my", "me"}
 # in reported speech an unresolved "it"/"they" is usually the speaker ("Syria says it is willing")
 SPEAKER_PRONOUNS = {"it", "they", "he", "she"}
+# The parts of speech _matches reads as verbs (an ADJ as a participle or complement) and
+# as nouns (an ADJ or PROPN in a noun's place, see _nominal).
+_VERB_LIKE_POS = frozenset({IDS["VERB"], IDS["AUX"], IDS["ADJ"]})
+_NOUN_LIKE_POS = frozenset({IDS["NOUN"], IDS["PROPN"], IDS["ADJ"]})
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should"}
 HYPOTHETICAL_HEADS = {
@@ -205,11 +211,12 @@ class EventExtractor:
         events: list[Event] = []
         triggers: list[Token] = []  # the trigger word of each event, in step with ``events``
         seen_types: set[str] = set()
+        rows = doc.to_array([POS, LEMMA, LOWER]).tolist() if len(doc) else []
         for sent in doc.sents:
             if in_ranges(sent.start_char, headings) or not span_text(sent).strip():
                 continue
             coded: list[tuple[Event, Token]] = []
-            for match in self._matches(sent):
+            for match in self._matches(sent, rows):
                 event = self._event(match, sent, actors)
                 if event is None:
                     continue
@@ -335,10 +342,39 @@ class EventExtractor:
 
     # -- triggers -----------------------------------------------------------
 
-    def _matches(self, sent: Span) -> Iterator[_Match]:
+    def _candidates(self, sent: Span, rows: list[list[int]]) -> tuple[list[Token], list[Token]]:
+        """The words of ``sent`` the lexicon has triggers for: (verb-like words whose
+        lemma triggers as a verb, noun-like words whose lemma or form triggers as a
+        noun), in text order.
+
+        ``rows`` are the Doc's POS, LEMMA and LOWER ids, one row per token. Most words
+        trigger nothing; read from the ids, they cost no Token object and none of the
+        rules ``_matches`` tests first (issue 12).
+        """
+        strings = sent.doc.vocab.strings
+        triggering: dict[tuple[int, str], bool] = {}
+
+        def triggers(word: int, pos: str) -> bool:
+            key = (word, pos)
+            if key not in triggering:
+                triggering[key] = bool(self.lexicon.triggers_for(strings[word].lower(), pos))
+            return triggering[key]
+
+        verbs: list[Token] = []
+        nouns: list[Token] = []
+        for i in range(sent.start, sent.end):
+            pos, lemma, lower = rows[i]
+            if pos in _VERB_LIKE_POS and triggers(lemma, "VERB"):
+                verbs.append(sent.doc[i])
+            if pos in _NOUN_LIKE_POS and (triggers(lemma, "NOUN") or triggers(lower, "NOUN")):
+                nouns.append(sent.doc[i])
+        return verbs, nouns
+
+    def _matches(self, sent: Span, rows: list[list[int]]) -> Iterator[_Match]:
         consumed: set[int] = set()
         verb_matches: list[_Match] = []
-        for token in sent:
+        verbs, nouns = self._candidates(sent, rows)
+        for token in verbs:
             if token.dep_ in ("amod", "compound"):
                 continue  # "pressing issues", "the attacked convoy": modifiers, not clauses
             if token.tag_ == "VBN" and any(c.dep_ == "det" for c in token.children):
@@ -355,7 +391,7 @@ class EventExtractor:
         yield from verb_matches
         verb_types = {(m.token.i, m.trigger.type) for m in verb_matches}
         noun_matches: list[_Match] = []
-        for token in sent:
+        for token in nouns:
             if not _nominal(token) or token.i in consumed:
                 continue
             if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
