@@ -568,6 +568,7 @@ class ActorResolver:
         as a place of its sentence, and its country is the article's when no
         other is named as often.
         """
+        sentence_of = _sentence_starts(doc)
         article_countries: Counter[str] = Counter()
         sentence_countries: dict[int, set[str]] = {}
         body_countries: dict[int, set[str]] = {}  # named by the sentence itself, not a dateline
@@ -577,22 +578,22 @@ class ActorResolver:
             if code is None or span is None:
                 continue
             article_countries[code] += 1
-            sentence_countries.setdefault(span[0].sent.start, set()).add(code)
-            sentence_places.setdefault(span[0].sent.start, set()).add(code)
+            sentence_countries.setdefault(sentence_of[span.start], set()).add(code)
+            sentence_places.setdefault(sentence_of[span.start], set()).add(code)
         for draft in drafts.values():
             if draft.countries and draft.kind == "organisation" and draft.known \
                     and draft.countries[0] not in ("IGO", "NGO"):
                 # "Hezbollah rejected a government plan": a known body's country is one
                 # the sentence is about
-                sentence_countries.setdefault(draft.head.sent.start, set()).add(
+                sentence_countries.setdefault(sentence_of[draft.head.i], set()).add(
                     draft.countries[0])
-                body_countries.setdefault(draft.head.sent.start, set()).add(draft.countries[0])
+                body_countries.setdefault(sentence_of[draft.head.i], set()).add(draft.countries[0])
             if not draft.countries or draft.kind not in ("country", "group"):
                 continue
             code = draft.countries[0]
             if code in ("IGO", "NGO"):
                 continue
-            sentence = draft.head.sent.start
+            sentence = sentence_of[draft.head.i]
             article_countries[code] += 1
             sentence_countries.setdefault(sentence, set()).add(code)
             body_countries.setdefault(sentence, set()).add(code)
@@ -621,17 +622,17 @@ class ActorResolver:
                     draft.country_from = "coreference"
                     continue
             if draft.kind in ("group", "organisation"):
-                local = sentence_countries.get(draft.head.sent.start, set())
+                local = sentence_countries.get(sentence_of[draft.head.i], set())
             elif draft.kind == "person":
-                local = sentence_places.get(draft.head.sent.start, set())
+                local = sentence_places.get(sentence_of[draft.head.i], set())
                 if not local:
-                    local = sentence_countries.get(draft.head.sent.start, set())
+                    local = sentence_countries.get(sentence_of[draft.head.i], set())
             else:
                 continue
             if len(local) == 1:
                 draft.countries = [next(iter(local))]
                 draft.country_from = "sentence_context"
-            elif filed in body_countries.get(draft.head.sent.start, set()):
+            elif filed in body_countries.get(sentence_of[draft.head.i], set()):
                 # "Ottawa police arrested nine people … arms exports to Israel": of the
                 # countries the sentence names, the one the report was filed in
                 draft.countries = [filed]
@@ -770,6 +771,18 @@ def _add_countries(draft: _Draft, codes: Iterable[str]) -> None:
     for code in codes:
         if code not in draft.countries:
             draft.countries.append(code)
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Token index → the index of the first token of its sentence.
+
+    The same as ``token.sent.start``, which walks the sentence marks back and forth
+    on every call; read once from ``doc.sents`` for the many mentions of an article
+    (issue 12)."""
+    starts = [0] * len(doc)
+    for sent in doc.sents:
+        starts[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
+    return starts
 
 
 def _noun_or_pronoun_words(doc: Doc) -> Iterator[Token]:

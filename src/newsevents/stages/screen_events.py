@@ -56,6 +56,7 @@ from newsevents.stages.common import (
     doc_text,
     governing_heads,
     span_of,
+    span_text,
     token_at,
 )
 from newsevents.types import Actor, Event, EventDate, flatten_actors
@@ -451,20 +452,21 @@ class EventScreen:
         and most of its sentences hold a frame or topic word ("coach", "investors",
         "firefighters")."""
         sentences = [sent for sent in doc.sents
-                     if sent.text.strip() and sent.end_char > scope.filed]
+                     if span_text(sent).strip() and sent.end_char > scope.filed]
         if not sentences:
             return None
         lead = sentences[0]
         in_lead = [e for e in events if e.sentence.start < lead.end_char]
-        setting = self.screens.setting(lead.text)
-        if self._lead_framed(doc, lead.text, in_lead) and \
+        lead_text = span_text(lead)
+        setting = self.screens.setting(lead_text)
+        if self._lead_framed(doc, lead_text, in_lead) and \
                 not any(_political_event(e, scope=scope, setting=setting) for e in in_lead):
             return setting
         text = doc_text(doc)[scope.filed:]
         if POLITICAL_WORDS.search(text):
             return None
         setting = self.screens.story_setting(text)
-        topical = sum(self.screens.topics.found(sent.text) for sent in sentences)
+        topical = sum(self.screens.topics.found(span_text(sent)) for sent in sentences)
         if topical < MIN_TOPICAL_SENTENCES or topical < len(sentences) * TOPICAL_SHARE or any(
                 _political_event(e, scope=scope, setting=setting) for e in events):
             return None
@@ -516,7 +518,7 @@ class EventScreen:
 
 def _lead_end(doc: Doc, *, filed: int) -> int:
     """Where the article's first sentence after its dateline ends."""
-    lead = next((sent for sent in doc.sents if sent.text.strip() and sent.end_char > filed),
+    lead = next((sent for sent in doc.sents if span_text(sent).strip() and sent.end_char > filed),
                 None)
     return lead.end_char if lead is not None else 0
 
