@@ -38,6 +38,8 @@ from typing import Any, Literal
 
 import spacy
 
+from newsevents.memo import Memo
+
 MatchHow = Literal["name", "demonym", "capital", "code"]
 
 ADMIN1_DATA = "gazetteer_admin1_v1.json"
@@ -266,7 +268,7 @@ class Countries:
         self._codes = codes
         # mention text → match: the stages ask about the same words many times an
         # article (every title-case token, every entity, every actor; issue 12)
-        self._matched: dict[str, tuple[Country, str] | None] = {}
+        self._matched: Memo[str, tuple[Country, str] | None] = Memo(MATCH_CACHE_SIZE)
 
     def match(self, text: str) -> tuple[Country, str] | None:
         """The country a mention names and how ("name", "demonym", "capital", "code").
@@ -279,10 +281,7 @@ class Countries:
             return self._matched[text]
         except KeyError:
             pass
-        if len(self._matched) >= MATCH_CACHE_SIZE:
-            self._matched.clear()
-        found = self._matched[text] = self._match(text)
-        return found
+        return self._matched.keep(text, self._match(text))
 
     def _match(self, text: str) -> tuple[Country, str] | None:
         stripped = _strip_mention(text)

@@ -42,6 +42,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from newsevents.memo import Memo
 from newsevents.stages.common import (
     CALENDAR_WORDS,
     STATEMENT_TYPES,
@@ -409,7 +410,8 @@ class DateResolver:
         self.fallback = fallback
         self._parsers: dict[tuple[dt.date | None, bool], Any] = {}
         # dateparser costs about 1 ms a string, and DATE entities repeat ("this week").
-        self._fallbacks: dict[tuple[str, dt.date | None, bool], Resolution | None] = {}
+        self._fallbacks: Memo[tuple[str, dt.date | None, bool], Resolution | None] = Memo(
+            FALLBACK_CACHE_SIZE)
 
     def __call__(self, doc: Doc) -> Doc:
         article = doc._.article
@@ -427,11 +429,9 @@ class DateResolver:
     def _fallback(self, text: str, published: dt.date | None, future: bool) -> Resolution | None:
         """Ask dateparser about a rare DATE entity; reject what it invents."""
         key = (text, published, future)
-        if key not in self._fallbacks:
-            if len(self._fallbacks) >= FALLBACK_CACHE_SIZE:
-                self._fallbacks.clear()
-            self._fallbacks[key] = self._parse_fallback(text, published, future)
-        return self._fallbacks[key]
+        if key in self._fallbacks:
+            return self._fallbacks[key]
+        return self._fallbacks.keep(key, self._parse_fallback(text, published, future))
 
     def _parse_fallback(self, text: str, published: dt.date | None,
                         future: bool) -> Resolution | None:

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Token
 from spacy.util import registry
 
 from newsevents.errors import Errors, InternalError
+from newsevents.memo import Memo
 
 LEXICON_FILE = "tone_lexicon.json"
 _SUFFIXES: tuple[str, ...] = ("ing", "ies", "es", "ed", "ly", "s", "d")
@@ -89,14 +90,14 @@ def make_tone_lexicon(name: str = LEXICON_FILE) -> ToneLexicon:
 
 
 def tone_score(doc: Doc, lexicon: ToneLexicon, *,
-               known: dict[tuple[int, int], int] | None = None) -> float | None:
+               known: Memo[tuple[int, int], int] | None = None) -> float | None:
     """Positive minus negative word percentage; None for a Doc without words.
 
     The tokens' attributes are read as one array rather than a Token object each,
     and a word's polarity, which depends on its lower-case form and lemma only, is
     looked up once per (form, lemma) pair of string ids in ``known`` (issue 12).
     """
-    known = {} if known is None else known
+    known = Memo(POLARITY_CACHE_SIZE) if known is None else known
     strings = doc.vocab.strings
     words = 0
     balance = 0
@@ -107,10 +108,8 @@ def tone_score(doc: Doc, lexicon: ToneLexicon, *,
         words += 1
         polarity = known.get((word, lemma))
         if polarity is None:
-            if len(known) >= POLARITY_CACHE_SIZE:
-                known.clear()
-            polarity = known[(word, lemma)] = lexicon.word_polarity(strings[word],
-                                                                    strings[lemma])
+            polarity = known.keep((word, lemma), lexicon.word_polarity(strings[word],
+                                                                       strings[lemma]))
         balance += polarity
     if words == 0:
         return None
@@ -122,7 +121,7 @@ class ToneScorer:
 
     def __init__(self, *, lexicon: ToneLexicon) -> None:
         self.lexicon = lexicon
-        self._known: dict[tuple[int, int], int] = {}
+        self._known: Memo[tuple[int, int], int] = Memo(POLARITY_CACHE_SIZE)
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.tone = tone_score(doc, self.lexicon, known=self._known)

@@ -51,6 +51,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from newsevents.errors import Errors, InputError
+from newsevents.memo import Memo
 from newsevents.stages.common import (
     COMPLEMENT_DEPS,
     doc_text,
@@ -208,8 +209,8 @@ class Phrases:
     """
 
     pattern: re.Pattern[str] | None
-    _answers: dict[str, bool] = field(default_factory=dict, compare=False, hash=False,
-                                      repr=False)
+    _answers: Memo[str, bool] = field(default_factory=lambda: Memo(MAX_KEPT_ANSWERS),
+                                      compare=False, hash=False, repr=False)
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> "Phrases":
@@ -223,9 +224,7 @@ class Phrases:
             return False
         answer = self._answers.get(text)
         if answer is None:
-            if len(self._answers) >= MAX_KEPT_ANSWERS:
-                self._answers.clear()
-            answer = self._answers[text] = self.pattern.search(text.lower()) is not None
+            answer = self._answers.keep(text, self.pattern.search(text.lower()) is not None)
         return answer
 
 
