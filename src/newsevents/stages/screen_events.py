@@ -48,7 +48,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from newsevents.errors import Errors, InputError
 from newsevents.memo import Memo
@@ -411,9 +411,10 @@ class EventScreen:
         dateline = DATELINE.match(text)
         scope = Scope(filed=dateline.end() if dateline else 0,
                       acting=_acting_states(events, doc))
-        story = self._story_setting(doc, events, scope=scope)
+        body = _body_sentences(doc, filed=scope.filed)
+        story = self._story_setting(doc, events, body, scope=scope)
         points = _time_points(doc, events)
-        lead_end = _lead_end(doc, filed=scope.filed)
+        lead_end = body[0].end_char if body else 0
         kept = []
         for event in events:
             token = token_at(doc, event.trigger.start)
@@ -440,7 +441,7 @@ class EventScreen:
         return event.type not in OCCURRENCES and self.screens.crime_frames.found(sentence) \
             and not _political_actor(event.target, scope=scope)
 
-    def _story_setting(self, doc: Doc, events: Sequence[Event], *,
+    def _story_setting(self, doc: Doc, events: Sequence[Event], sentences: Sequence[Span], *,
                        scope: Scope) -> Setting | None:
         """The setting of a non-political story, or None for a political one (or one that
         cannot tell). A story is non-political when none of its events says politics is
@@ -449,9 +450,7 @@ class EventScreen:
         crime included) or a death or injury by mishap ("a building collapsed, killing
         five"); or when none does anywhere, no political word is written (``POLITICAL_WORDS``)
         and most of its sentences hold a frame or topic word ("coach", "investors",
-        "firefighters")."""
-        sentences = [sent for sent in doc.sents
-                     if span_text(sent).strip() and sent.end_char > scope.filed]
+        "firefighters"). ``sentences`` are the article's after its dateline."""
         if not sentences:
             return None
         lead = sentences[0]
@@ -515,11 +514,9 @@ class EventScreen:
                        historical=historical)
 
 
-def _lead_end(doc: Doc, *, filed: int) -> int:
-    """Where the article's first sentence after its dateline ends."""
-    lead = next((sent for sent in doc.sents if span_text(sent).strip() and sent.end_char > filed),
-                None)
-    return lead.end_char if lead is not None else 0
+def _body_sentences(doc: Doc, *, filed: int) -> list[Span]:
+    """The article's sentences with words after its dateline; the first is its lead."""
+    return [sent for sent in doc.sents if span_text(sent).strip() and sent.end_char > filed]
 
 
 def _trigger_head(doc: Doc, event: Event) -> Token | None:
