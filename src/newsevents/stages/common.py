@@ -36,6 +36,10 @@ OCCURRENCE_TYPES = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"})
 # Speech acts: things said (said where and when the speaker said them; in reported speech
 # with no subject of their own, the speaker's).
 STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT"})
+# Events made by saying something, agreements included: dated by when and placed by where
+# they were said, announced or signed, not by what they are about ("agreed to impose
+# sanctions on Belarus").
+SAID_TYPES = STATEMENT_TYPES | {"AGREE"}
 
 
 # Keys of the cached text and token starts in ``Doc.user_data`` (see ``doc_text``,

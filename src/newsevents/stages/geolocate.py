@@ -50,7 +50,7 @@ from newsevents.stages.common import (
     CALENDAR_WORDS,
     DATELINE,
     OCCURRENCE_TYPES,
-    STATEMENT_TYPES,
+    SAID_TYPES,
     doc_ents,
     doc_text,
     span_of,
@@ -112,9 +112,6 @@ HAPPENING_VERBS = frozenset({"occur", "happen", "unfold"})
 DEMONYM_POS = frozenset(IDS[tag] for tag in ("ADJ", "PROPN", "NOUN"))
 # The lemmas _is_happening can accept: the verbs above, "take (place)" and "(be) held".
 HAPPENING_LEMMAS = HAPPENING_VERBS | {"take", "hold"}
-# Events made by saying something: an agreement too is made where it is announced or
-# signed, not at what it is about ("agreed to impose sanctions on Belarus").
-SAID_TYPES = STATEMENT_TYPES | {"AGREE"}
 # Events whose place is where they send troops or goods ("deployed soldiers to El Paso").
 DESTINATION_TYPES = frozenset({"MOBILIZE", "AID"})
 # Where a statement was made: "in"/"at" a place of a verb of speaking or of an occasion

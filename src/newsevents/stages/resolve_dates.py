@@ -45,7 +45,7 @@ from spacy.tokens import Doc, Token
 from newsevents.memo import Memo
 from newsevents.stages.common import (
     CALENDAR_WORDS,
-    STATEMENT_TYPES,
+    SAID_TYPES,
     caseless_text,
     caseless_twin,
     doc_ents,
@@ -464,8 +464,6 @@ class DateResolver:
 # spaCy forbids "." in factory names (E853), so the registered name
 # "newsevents.resolve_dates.v1" is spelled with underscores.
 FACTORY = "newsevents_resolve_dates_v1"
-# event types that are things said, agreements included: dated by when they were said
-SAID_TYPES = STATEMENT_TYPES | {"AGREE"}
 
 
 @Language.factory(
