@@ -40,6 +40,10 @@ STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT
 # they were said, announced or signed, not by what they are about ("agreed to impose
 # sanctions on Belarus").
 SAID_TYPES = STATEMENT_TYPES | {"AGREE"}
+# Date reasons (resolve_dates) of a date read in the event's own sentence for it; a fallback
+# (the publication day, a date carried from an earlier sentence) says nothing about when
+# this event happened.
+OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "same_sentence"})
 
 
 # Keys of the cached text and token starts in ``Doc.user_data`` (see ``doc_text``,

@@ -36,7 +36,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from newsevents.kb.gazetteer import haversine_km
-from newsevents.stages.common import OCCURRENCE_TYPES, STATEMENT_TYPES, doc_text, token_at
+from newsevents.stages.common import (
+    OCCURRENCE_TYPES,
+    OWN_DATES,
+    STATEMENT_TYPES,
+    doc_text,
+    token_at,
+)
 from newsevents.types import Actor, Event, EventDate, Mention, Place, Size, flatten_actors
 
 FACTORY = "newsevents_merge_mentions_v1"
@@ -48,9 +54,7 @@ PRECISION_RANK = {"day": 3, "week": 2, "month": 1, "year": 0}
 # one police operation raids, arrests and seizes ("arrested 17 people in coordinated raids
 # …; officers seized 11 boats"): COERCE modes that do not tell occurrences apart
 OPERATION_MODES = frozenset({"arrest", "raid", "seize"})
-# dates resolve_dates read in the event's own sentence for it, and those of them tied to
-# the trigger itself
-OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "same_sentence"})
+# the own-sentence dates (common.OWN_DATES) tied to the trigger itself
 TIED_DATES = frozenset({"attached", "attached_reporting"})
 INDEFINITE_DETERMINERS = frozenset({"a", "an", "another", "new", "fresh", "second", "further"})
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})

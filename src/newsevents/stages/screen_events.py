@@ -54,6 +54,7 @@ from newsevents.errors import Errors, InputError
 from newsevents.memo import Memo
 from newsevents.stages.common import (
     COMPLEMENT_DEPS,
+    OWN_DATES,
     doc_text,
     governing_heads,
     span_of,
@@ -185,9 +186,6 @@ POLITICAL_WORDS = re.compile(
     r"party|parties|regime|junta|coup|separatist\w*|journalist\w*)\b")
 # "KATHMANDU, May 2 — ": where the article was filed, never an actor
 DATELINE = re.compile(r"\A\s*[A-Z][A-Z .'-]+(?:,[^\n—–]{0,60}?)?\s+[—–-]+\s")
-# dates resolve_dates found in the trigger's own sentence; a fallback (publication day, a
-# date carried from an earlier sentence) says nothing about when this event happened
-OWN_DATES = frozenset({"attached", "attached_reporting", "sentence_opening", "same_sentence"})
 # a date carried from an earlier sentence of the paragraph ("More than 25,000 have been
 # killed since Oct. 7. The war began when fighters attacked southern Israel") dates a later
 # event when an earlier event had it in its own sentence (not a reporting date), and it is
