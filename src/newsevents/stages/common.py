@@ -40,6 +40,9 @@ STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "SUPPORT
 # they were said, announced or signed, not by what they are about ("agreed to impose
 # sanctions on Belarus").
 SAID_TYPES = STATEMENT_TYPES | {"AGREE"}
+# Responses whose object may be an earlier event or occurrence ("rejected the accusation",
+# "rejected the protest").
+RESPONSE_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"})
 # Date reasons (resolve_dates) of a date read in the event's own sentence for it; a fallback
 # (the publication day, a date carried from an earlier sentence) says nothing about when
 # this event happened.

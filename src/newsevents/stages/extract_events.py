@@ -34,6 +34,7 @@ from newsevents.kb.lexicon import Lexicon, Trigger
 from newsevents.stages.common import (
     COMPLEMENT_DEPS,
     OCCURRENCE_TYPES,
+    RESPONSE_TYPES,
     STATEMENT_TYPES,
     actor_index,
     doc_text,
@@ -108,9 +109,8 @@ ALLEGATION_VERBS = frozenset({"accuse", "blame", "charge", "criticise", "critici
 ALLEGATION_PREPS = frozenset({"of", "for", "with"})
 DENIAL_VERBS = frozenset({"deny"})
 DENIED_DEPS = frozenset({"dobj", "xcomp", "ccomp", "pcomp", "pobj", "prep"})
-# Responses whose object may be an earlier event ("rejected the accusation"), and
-# the prepositions such an object may hang on ("apologised for the remarks").
-RESPONSE_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"})
+# The prepositions the object of a response (common.RESPONSE_TYPES) may hang on
+# ("apologised for the remarks").
 RESPONSE_PREPS = frozenset({"for", "over", "against", "to"})
 # Nouns that name an earlier event of any type ("welcomed the decision").
 REFERRING_NOUNS = frozenset({

@@ -39,6 +39,7 @@ from newsevents.kb.gazetteer import haversine_km
 from newsevents.stages.common import (
     OCCURRENCE_TYPES,
     OWN_DATES,
+    RESPONSE_TYPES,
     STATEMENT_TYPES,
     doc_text,
     token_at,
@@ -72,8 +73,6 @@ LIGHT_VERBS = frozenset({
     "mount", "mounts", "mounted", "mounting", "lodge", "lodges", "lodged", "lodging",
     "issue", "issues", "issued", "issuing", "perpetrate", "perpetrated", "commit",
     "committed"})
-# verbal responses whose object may be an occurrence ("rejected the protest")
-RESPONSE_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"})
 QUOTE_MARKS = frozenset({'"', "“", "”"})
 # verbs that name what was already told ("what it called a cowardly assault")
 NAMING_VERBS = frozenset({"call", "calls", "called", "calling", "describe", "describes",
